@@ -1,0 +1,58 @@
+export {
+  EVENT_TYPE_PATTERN,
+  MAX_EVENT_TYPE_LENGTH,
+  SEVERITIES,
+  PRIORITIES,
+  eventTypeSchema,
+  severitySchema,
+  prioritySchema,
+  heraldEventSchema,
+} from './event.js';
+export type { Severity, Priority, HeraldEvent, EventDraft } from './event.js';
+export {
+  TYPE_PATTERN_PATTERN,
+  FILTER_OPERATORS,
+  typePatternSchema,
+  filterValueSchema,
+  filtersSchema,
+} from './filters.js';
+export type { Scalar, FilterOperator, FilterOperators, FilterValue, Filters } from './filters.js';
+export { MAX_EVENT_ID_LENGTH, publishEventInputSchema, normalizePublishInput, splitPublishBody } from './publish.js';
+export type { PublishEventInput } from './publish.js';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  MAX_HISTORY_LIMIT,
+  historyQueryInputSchema,
+  normalizeHistoryQuery,
+  parseDuration,
+} from './history.js';
+export type { HistoryQuery, HistoryPage } from './history.js';
+export {
+  BUILT_IN_ACTIONS,
+  MAX_PATTERNS_PER_SUBSCRIPTION,
+  MAX_FRAME_DEPTH,
+  subscribeParamsSchema,
+  unsubscribeParamsSchema,
+  decodeClientMessage,
+  decodeClientValue,
+} from './client-messages.js';
+export type { ClientMessage, BuiltInAction, RequestId, SubscribeParams, SinceValue } from './client-messages.js';
+export type { ServerMessage, ConnectedMessage, SubscriptionInfo, ErrorMessage, ErrorBody } from './server-messages.js';
+export { FIELD_KINDS, filterableFieldSchema, eventTypeDefinitionInputSchema } from './registry.js';
+export type {
+  FieldKind,
+  FilterableField,
+  EventTypeDefinition,
+  EventTypeDefinitionInput,
+  CategoryMetadata,
+  RegistryMetadata,
+} from './registry.js';
+export { ERROR_CODES, CLOSE_CODES, shouldReconnect, httpStatusFor } from './errors.js';
+export type { ErrorCode, CloseReason } from './errors.js';
+export { formatPath, problemsFromZod, describeProblems } from './issues.js';
+export type { ValidationProblem } from './issues.js';
+export { ok, fail } from './result.js';
+export type { DecodeResult, DecodeError } from './result.js';
+
+/** Version of the WebSocket protocol described in docs/protocol.md. */
+export const PROTOCOL_VERSION = 1;

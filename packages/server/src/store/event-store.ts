@@ -1,0 +1,84 @@
+import type { HeraldEvent, HistoryPage, HistoryQuery } from '@herald/protocol';
+
+/** Counts for the dashboard's charts over a window. */
+export interface EventStats {
+  from: string;
+  to: string;
+  bucket_s: number;
+  total: number;
+  /** One entry per bucket, oldest first, including empty buckets. */
+  timeline: Array<{ time: string; count: number }>;
+  by_type: Array<{ key: string; count: number }>;
+  by_severity: Array<{ key: string; count: number }>;
+  by_priority: Array<{ key: string; count: number }>;
+  by_source: Array<{ key: string; count: number }>;
+  by_category: Array<{ key: string; count: number }>;
+}
+
+export interface StatsQuery {
+  /** Window start, ISO. */
+  from: string;
+  /** Window end, ISO. */
+  to: string;
+  /** Bucket width in seconds. */
+  bucketS: number;
+  /** Only events of this org (and org-less ones) when set. */
+  org?: string;
+  /** Top-N per breakdown. */
+  top?: number;
+}
+
+export interface RetentionPolicy {
+  /** Keep at most this many events; 0 means no count limit. */
+  maxEvents: number;
+  /** Drop events older than this, in ms; 0 means no age limit. */
+  maxAgeMs: number;
+}
+
+/**
+ * The durable, ordered event log.
+ *
+ * Contract:
+ * - `append` takes events already sequenced by the caller, in ascending
+ *   `seq`, and resolves once they are durable (committed). Calls made close
+ *   together are committed together (group commit); a rejection means none
+ *   of that call's events is acknowledged.
+ * - An event whose `id` is already stored is ignored (idempotent publish).
+ * - Reads see only committed events.
+ * - `seq` values are never reused, even after retention removed them.
+ */
+export interface EventStore {
+  /** Human name for /health, e.g. `sqlite:/data/herald.db`. */
+  readonly description: string;
+  open(): Promise<void>;
+  /** Highest seq ever stored, 0 when the log is empty. */
+  lastSeq(): Promise<number>;
+  /** Smallest seq still stored, or `lastSeq() + 1` when empty. */
+  earliestSeq(): Promise<number>;
+  append(events: readonly HeraldEvent[]): Promise<void>;
+  /** Seqs of the ids already stored; ids not stored are absent from the map. */
+  findSeqs(ids: readonly string[]): Promise<Map<string, number>>;
+  get(id: string): Promise<HeraldEvent | undefined>;
+  /** Events with `seq > afterSeq`, ascending, at most `limit`. */
+  readAfter(afterSeq: number, limit: number): Promise<HeraldEvent[]>;
+  /** The seq of the first event at or after `time` (ISO), or `lastSeq() + 1`. */
+  seqAtTime(time: string): Promise<number>;
+  /**
+   * Newest first, filtered as the query says, with an opaque cursor.
+   * `query.filters` is not read by the store: the caller compiles it (and any
+   * permission check) into `predicate`, which the store applies after its own
+   * SQL filters, scanning at most `scanLimit` rows (default 50,000) per page.
+   */
+  history(query: HistoryQuery, predicate?: (event: HeraldEvent) => boolean): Promise<HistoryPage<HeraldEvent>>;
+  stats(query: StatsQuery): Promise<EventStats>;
+  /** Number of events stored. */
+  count(): Promise<number>;
+  /** Size on disk in bytes, when known. */
+  sizeBytes(): Promise<number | undefined>;
+  /** Deletes what the policy no longer keeps; resolves to how many were removed. */
+  applyRetention(policy: RetentionPolicy, now: Date): Promise<number>;
+  /** True while the store can take writes. */
+  isHealthy(): Promise<boolean>;
+  /** Flushes pending appends and closes. */
+  close(): Promise<void>;
+}
