@@ -1,0 +1,144 @@
+import { configSchema, type LimitsConfig } from './config-schema.js';
+import { splitApiKeys } from './split-api-keys.js';
+
+/** How the text of a variable (or of a `herald serve` flag) becomes a config value. */
+export type SettingKind = 'string' | 'port' | 'integer' | 'boolean' | 'list' | 'apiKeys' | 'pem';
+
+/** One `HERALD_*` environment variable. */
+export interface EnvVariable {
+  /** `HERALD_PORT` */
+  readonly name: string;
+  /** Dotted config key it sets (`limits.maxPayloadBytes`); undefined when it is not a config key. */
+  readonly key: string | undefined;
+  readonly kind: SettingKind;
+  /** The default, as help text shows it. */
+  readonly defaultValue: string;
+  readonly meaning: string;
+  /** The `herald serve` flag that overrides it, if any. */
+  readonly flag?: string;
+  /** Who reads it: the server, or the `publish` and `tail` client commands. */
+  readonly usedBy: 'server' | 'client';
+  /** Its value is never echoed in messages. */
+  readonly isSecret?: boolean;
+}
+
+const DEFAULTS = configSchema.parse({});
+
+// Typed by the schema's keys, so a new limit does not compile until it has a meaning here.
+const LIMIT_MEANINGS: Record<keyof LimitsConfig, string> = {
+  maxPayloadBytes: 'largest WebSocket frame or HTTP body, bytes',
+  messagesPerSecond: 'client messages per second per connection',
+  messageBurst: 'messages a connection may send in a burst',
+  publishesPerSecond: 'events published per second per identity',
+  maxConnections: 'connections in all',
+  maxConnectionsPerUser: 'connections per user (token subject)',
+  maxConnectionsPerIp: 'connections per remote address',
+  maxSubscriptionsPerConnection: 'subscriptions per connection',
+  maxPatternsPerSubscription: 'type patterns in one subscription',
+  maxFilterKeys: 'keys in one subscription\'s filters',
+  maxHistoryLimit: 'largest history page, events',
+  maxQueuedBytes: 'bytes queued for one connection before it is closed as a slow consumer (4001)',
+  maxQueuedMessages: 'frames queued for one connection before it is closed as a slow consumer (4001)',
+  maxBatchEvents: 'events one publish may carry',
+  authTimeoutMs: 'time to send {"action":"auth"} after connecting without a token, ms',
+  heartbeatIntervalMs: 'heartbeat interval, ms; silent for two intervals means dropped (4004)',
+  maxConnectionLifetimeMs: 'longest a connection may live, ms; 0 disables',
+  idleTimeoutMs: 'close a connection idle and without subscriptions this long, ms; 0 disables',
+  tokenGraceMs: 'grace after token expiry for a fresh auth, ms',
+};
+
+const RETENTION_MEANINGS: Record<keyof typeof DEFAULTS.retention, string> = {
+  maxEvents: 'events kept at most; 0 keeps any number',
+  maxAgeMs: 'age after which events are deleted, ms; 0 keeps forever',
+  intervalMs: 'how often retention runs, ms',
+};
+
+/** `maxPayloadBytes` -> `MAX_PAYLOAD_BYTES` */
+export function screamingSnake(camel: string): string {
+  return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+const server = (
+  name: string,
+  key: string | undefined,
+  kind: SettingKind,
+  defaultValue: unknown,
+  meaning: string,
+  extra: { flag?: string; isSecret?: boolean } = {},
+): EnvVariable => ({ name, key, kind, defaultValue: String(defaultValue), meaning, usedBy: 'server', ...extra });
+
+/**
+ * Every environment variable Herald reads, in help order. The server's come
+ * first; `HERALD_URL` and `HERALD_TOKEN` are read by `herald publish` and
+ * `herald tail`. The README and `herald serve --help` print this table.
+ */
+export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
+  server('HERALD_HOST', 'host', 'string', DEFAULTS.host, 'address to listen on', { flag: '--host' }),
+  server('HERALD_PORT', 'port', 'port', DEFAULTS.port, 'port to listen on; 0 picks a free one', { flag: '--port' }),
+  server('HERALD_DATA_DIR', 'dataDir', 'string', DEFAULTS.dataDir, 'SQLite file and generated admin token', { flag: '--data-dir' }),
+  server('HERALD_STORE', 'store', 'string', 'sqlite:<data dir>/herald.db', 'event store: sqlite:<file>, sqlite::memory: or postgres://…', { flag: '--store' }),
+  server('HERALD_SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'string', DEFAULTS.sqliteSynchronous, 'SQLite durability: normal (survives a crash) or full (fsync every commit)'),
+  server('HERALD_BUS', 'bus', 'string', DEFAULTS.bus, 'cluster bus: memory (one node) or redis://…', { flag: '--bus' }),
+  server('HERALD_ADMIN_TOKEN', 'adminToken', 'string', 'generated into <data dir>/admin-token', 'bearer token with every permission (16+ characters)', { flag: '--admin-token', isSecret: true }),
+  server('HERALD_API_KEYS', 'apiKeys', 'apiKeys', 'none', 'publisher keys name:key[:permission,…], separated by ";" or newlines (a plain name:key,name:key list also works)', { isSecret: true }),
+  server('HERALD_JWT_SECRET', 'jwt.secret', 'string', 'none', 'HS256 secret (32+ characters)', { isSecret: true }),
+  server('HERALD_JWT_PUBLIC_KEY', 'jwt.publicKey', 'pem', 'none', 'RS256/ES256 public key, PEM ("\\n" escapes allowed)'),
+  server('HERALD_JWKS_URL', 'jwt.jwksUrl', 'string', 'none', 'JWKS URL to fetch verification keys from'),
+  server('HERALD_JWT_ISSUER', 'jwt.issuer', 'string', 'none', 'required iss claim'),
+  server('HERALD_JWT_AUDIENCE', 'jwt.audience', 'string', 'none', 'required aud claim'),
+  server('HERALD_JWT_CLOCK_SKEW_S', 'jwt.clockSkewS', 'integer', DEFAULTS.jwt.clockSkewS, 'clock skew tolerated on exp/nbf, seconds'),
+  server('HERALD_ALLOW_ANONYMOUS', 'allowAnonymous', 'boolean', DEFAULTS.allowAnonymous, 'let connections without a token in (true/false, 1/0, yes/no)', { flag: '--allow-anonymous' }),
+  server('HERALD_ANONYMOUS_PERMISSIONS', 'anonymousPermissions', 'list', DEFAULTS.anonymousPermissions.join(','), 'what anonymous connections may do, comma separated'),
+  server('HERALD_CORS_ORIGINS', 'corsOrigins', 'list', 'same origin', 'allowed browser origins, comma separated; * allows any', { flag: '--cors-origins' }),
+  server('HERALD_CONFIG', undefined, 'string', './herald.config.yaml (.yml, .json) if present', 'config file: registry, limits and every setting here', { flag: '--config' }),
+  server('HERALD_LOG_LEVEL', 'logLevel', 'string', DEFAULTS.logLevel, 'fatal, error, warn, info, debug, trace or silent', { flag: '--log-level' }),
+  server('HERALD_LOG_FORMAT', 'logFormat', 'string', 'pretty on a terminal, else json', 'pretty or json', { flag: '--log-format' }),
+  server('HERALD_REPLAY_BUFFER_EVENTS', 'replayBufferEvents', 'integer', DEFAULTS.replayBufferEvents, 'events kept in memory for fast replay'),
+  server('HERALD_METRICS_EVENT_INTERVAL_MS', 'metricsEventIntervalMs', 'integer', DEFAULTS.metricsEventIntervalMs, 'how often the metrics system event is published, ms; 0 disables'),
+  server('HERALD_DASHBOARD', 'dashboard', 'boolean', DEFAULTS.dashboard, 'serve the dashboard at /'),
+  ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>
+    server(`HERALD_LIMITS_${screamingSnake(key)}`, `limits.${key}`, 'integer', DEFAULTS.limits[key as keyof LimitsConfig], meaning),
+  ),
+  ...Object.entries(RETENTION_MEANINGS).map(([key, meaning]) =>
+    server(`HERALD_RETENTION_${screamingSnake(key)}`, `retention.${key}`, 'integer', DEFAULTS.retention[key as keyof typeof DEFAULTS.retention], meaning),
+  ),
+  { name: 'HERALD_URL', key: undefined, kind: 'string', defaultValue: 'http://127.0.0.1:8080', meaning: 'server that publish and tail talk to', usedBy: 'client' },
+  { name: 'HERALD_TOKEN', key: undefined, kind: 'string', defaultValue: '<data dir>/admin-token for a local server', meaning: 'token publish and tail send', usedBy: 'client', isSecret: true },
+] satisfies EnvVariable[]);
+
+const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+
+/** A parsed setting value, or why the text is not one. */
+export type ParsedSetting = { ok: true; value: unknown } | { ok: false; problem: string };
+
+/**
+ * Parses the text of a variable or flag by its kind. Numbers are strict
+ * (`"12abc"` is an error, not 12); range checks are left to the schema so
+ * that every source gets the same messages.
+ */
+export function parseSettingText(kind: SettingKind, text: string): ParsedSetting {
+  const value = text.trim();
+  switch (kind) {
+    case 'port': {
+      const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+      return port <= 65_535 ? { ok: true, value: port } : { ok: false, problem: 'must be a port number (0-65535)' };
+    }
+    case 'integer':
+      return /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))
+        ? { ok: true, value: Number(value) }
+        : { ok: false, problem: 'must be a whole number, digits only (such as 65536)' };
+    case 'boolean': {
+      const flag = BOOLEANS[value.toLowerCase()];
+      return flag === undefined ? { ok: false, problem: 'must be true or false (1/0, yes/no and on/off also work)' } : { ok: true, value: flag };
+    }
+    case 'list':
+      return { ok: true, value: value.split(/[,\n]/).map((s) => s.trim()).filter((s) => s.length > 0) };
+    case 'apiKeys':
+      return { ok: true, value: splitApiKeys(value) };
+    case 'pem':
+      // Many deployment tools cannot hold a newline in a variable, so "\n" stands for one.
+      return { ok: true, value: value.includes('\n') ? value : value.replace(/\\n/g, '\n') };
+    case 'string':
+      return { ok: true, value };
+  }
+}
