@@ -67,7 +67,10 @@ function compileField(key: string, value: FilterValue, resolver: FilterFieldReso
   const test = compileValue(key, value, resolver.operatorFor?.(key));
   if (path.length === 1) {
     const field = path[0] as string;
-    return (event) => test(hasOwn.call(event, field) ? (event as unknown as Record<string, unknown>)[field] : undefined);
+    return (event) => {
+      const fields = event as unknown as Record<string, unknown>;
+      return test(hasOwn.call(fields, field) ? fields[field] : undefined);
+    };
   }
   return (event) => test(readPath(event, path));
 }

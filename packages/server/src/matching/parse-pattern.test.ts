@@ -13,7 +13,10 @@ function oracle(pattern: string, type: string): boolean {
   if (pattern === '*') return true;
   const segments = pattern.split('.');
   const last = segments.length - 1;
-  const parts = segments.map((s, i) => (s !== '*' ? s.replace(/-/g, '\\-') : i === last ? '[^.]+(?:\\.[^.]+)*' : '[^.]+'));
+  const parts = segments.map((s, i) => {
+    if (s !== '*') return s.replace(/-/g, '\\-');
+    return i === last ? '[^.]+(?:\\.[^.]+)*' : '[^.]+';
+  });
   return new RegExp(`^${parts.join('\\.')}$`).test(type);
 }
 
