@@ -1,0 +1,152 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES, type CloseReason } from '@herald/protocol';
+import type { Identity } from '../auth/identity.js';
+import type { LimitsConfig } from '../config/config-schema.js';
+import type { Subscriber } from '../hub/subscriber.js';
+import type { Flushable, FlushScheduler } from './flush-scheduler.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface ConnectionInfo {
+  clientId: string;
+  sessionId: string;
+  remoteAddress: string;
+  userAgent: string | undefined;
+  correlationId: string | undefined;
+  /** The path's client id (`/ws/:clientId`), when given. */
+  requestedClientId: string | undefined;
+}
+
+/** Counters a connection reports to the metrics module. */
+export interface ConnectionEvents {
+  onSlowConsumer(connection: ClientConnection, droppedFrames: number): void;
+}
+
+/**
+ * One WebSocket connection: identity, outbound queue with its bounds,
+ * liveness and rate limit. Frames queued during a turn go out in one corked
+ * write (see FlushScheduler).
+ */
+export class ClientConnection implements Subscriber, Flushable {
+  readonly id: string;
+  identity: Identity;
+  org: string | undefined;
+  readonly connectedAtMs = Date.now();
+  lastSeenMs = Date.now();
+  /** Heartbeat pings sent since the peer last spoke (pong or message). */
+  missedPings = 0;
+  messagesIn = 0;
+  messagesOut = 0;
+  isAuthenticated = false;
+  private queue: Array<Buffer | string> = [];
+  private queuedLength = 0;
+  private closed = false;
+  readonly rateLimit: TokenBucket;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly info: ConnectionInfo,
+    identity: Identity,
+    private readonly limits: LimitsConfig,
+    private readonly scheduler: FlushScheduler,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.id = info.clientId;
+    this.identity = identity;
+    this.org = identity.org;
+    this.rateLimit = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+  }
+
+  get seesAllOrgs(): boolean {
+    // The operator's admin token sees every org; other identities only their current one.
+    return this.identity.kind === 'admin';
+  }
+
+  get correlationId(): string | undefined {
+    return this.info.correlationId;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.ws.readyState === 1;
+  }
+
+  get queuedBytes(): number {
+    return this.queuedLength + this.ws.bufferedAmount;
+  }
+
+  get queuedFrames(): number {
+    return this.queue.length;
+  }
+
+  setIdentity(identity: Identity): void {
+    this.identity = identity;
+    this.org = identity.org;
+  }
+
+  deliver(frame: Buffer | string): void {
+    if (this.closed) return;
+    const size = frame.length;
+    if (this.queue.length >= this.limits.maxQueuedMessages || this.queuedLength + this.ws.bufferedAmount + size > this.limits.maxQueuedBytes) {
+      const dropped = this.queue.length + 1;
+      this.queue = [];
+      this.queuedLength = 0;
+      this.events.onSlowConsumer(this, dropped);
+      this.close('slow_consumer', 'send queue full: reconnect and resume with since');
+      return;
+    }
+    if (this.queue.length === 0) this.scheduler.schedule(this);
+    this.queue.push(frame);
+    this.queuedLength += size;
+  }
+
+  sendMessage(message: object): void {
+    this.deliver(JSON.stringify(message));
+  }
+
+  flush(): void {
+    const frames = this.queue;
+    if (frames.length === 0 || this.closed) return;
+    this.queue = [];
+    this.queuedLength = 0;
+    this.messagesOut += frames.length;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    socket?.cork();
+    for (const f of frames) this.ws.send(f, { binary: false, compress: false });
+    socket?.uncork();
+  }
+
+  /** Closes with one of Herald's named close codes. */
+  close(reason: CloseReason, text?: string): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    const { code, meaning } = CLOSE_CODES[reason];
+    // A close reason is limited to 123 bytes.
+    this.ws.close(code, (text ?? meaning).slice(0, 120));
+    const timer = setTimeout(() => this.ws.terminate(), 5_000);
+    timer.unref();
+  }
+
+  /** The socket closed (either side): stop queueing. */
+  markClosed(): void {
+    this.closed = true;
+    this.queue = [];
+    this.queuedLength = 0;
+  }
+
+  /** Drops the socket without a closing handshake (dead peer). */
+  terminate(): void {
+    this.closed = true;
+    this.ws.terminate();
+  }
+
+  ping(): void {
+    if (!this.closed) this.ws.ping();
+  }
+}
+
+/** Reads the first address a request came from. */
+export function remoteAddressOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}

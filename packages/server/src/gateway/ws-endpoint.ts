@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { type ClientMessage, decodeClientMessage } from '@herald/protocol';
+import type { AuthResult } from '../auth/authenticator.js';
+import type { Identity } from '../auth/identity.js';
+import type { HeraldConfig } from '../config/config-schema.js';
+import { ClientConnection, remoteAddressOf } from '../connection/client-connection.js';
+import { FlushScheduler } from '../connection/flush-scheduler.js';
+import { HeraldError } from '../errors/herald-error.js';
+import type { Hub } from '../hub/hub.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { type ActionRouter, describeUser } from './action-router.js';
+import { isOriginAllowed } from './origin.js';
+import { tokenFromRequest } from './request-token.js';
+
+const WS_PATH = /^\/ws(?:\/events|\/([A-Za-z0-9_.:-]{1,64}))?\/?$/;
+
+export interface WsEndpointDeps {
+  config: HeraldConfig;
+  hub: Hub;
+  router: ActionRouter;
+  metrics: Metrics;
+  logger: Logger;
+  version: string;
+  authenticate(token: string): Promise<AuthResult>;
+  headSeq(): number;
+}
+
+function shortId(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('base64url')}`;
+}
+
+/** The WebSocket endpoint: upgrade checks, authentication, the message loop and liveness. */
+export class WsEndpoint {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<ClientConnection>();
+  private readonly scheduler = new FlushScheduler();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private isStopping = false;
+
+  constructor(private readonly deps: WsEndpointDeps) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.config.limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Every open connection, for the connections API. */
+  list(): ClientConnection[] {
+    return [...this.connections];
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.sweepTimer = setInterval(() => this.sweep(), this.deps.config.limits.heartbeatIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = WS_PATH.exec(url.pathname);
+    if (!match) return refuseUpgrade(socket, 404, 'Not Found: WebSocket endpoints are /ws, /ws/events and /ws/:clientId');
+    if (this.isStopping) return refuseUpgrade(socket, 503, 'Service Unavailable: shutting down');
+    if (!isOriginAllowed(req, this.deps.config.corsOrigins)) {
+      this.deps.logger.warn({ origin: req.headers.origin }, 'websocket upgrade refused: origin not allowed');
+      return refuseUpgrade(socket, 403, 'Forbidden: Origin not allowed (set HERALD_CORS_ORIGINS)');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.onConnection(ws, req, url, match[1]);
+    });
+  }
+
+  private async onConnection(ws: WebSocket, req: IncomingMessage, url: URL, requestedClientId: string | undefined): Promise<void> {
+    const { config, metrics } = this.deps;
+    const header = req.headers['x-correlation-id'];
+    const correlationId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('correlation_id') ?? undefined;
+    const pending: Identity = { id: 'pending', kind: 'anonymous', orgs: [], permissions: [] };
+    const conn = new ClientConnection(
+      ws,
+      {
+        clientId: shortId('c'),
+        sessionId: shortId('s'),
+        remoteAddress: remoteAddressOf(req),
+        userAgent: req.headers['user-agent'],
+        correlationId: correlationId || undefined,
+        requestedClientId,
+      },
+      pending,
+      config.limits,
+      this.scheduler,
+      { onSlowConsumer: (c, dropped) => this.onSlowConsumer(c, dropped) },
+    );
+    this.connections.add(conn);
+    metrics.connectionOpened();
+    ws.on('close', () => this.onClose(conn));
+    ws.on('error', (err) => this.deps.logger.debug({ err, client_id: conn.id }, 'websocket error'));
+    ws.on('pong', () => {
+      conn.missedPings = 0;
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    if (this.connections.size > config.limits.maxConnections) {
+      return conn.close('connection_limit', `the server holds its maximum of ${config.limits.maxConnections} connections`);
+    }
+    const token = tokenFromRequest(req, url);
+    if (token !== undefined) {
+      const r = await this.deps.authenticate(token);
+      if (!r.ok) return conn.close(r.code === 'token_expired' ? 'auth_failed' : 'auth_failed', r.message);
+      return this.admit(conn, r.identity);
+    }
+    if (config.allowAnonymous) {
+      return this.admit(conn, { id: 'anonymous', kind: 'anonymous', orgs: [], permissions: config.anonymousPermissions });
+    }
+    // No token yet: the first message must be {"action":"auth"} within the timeout.
+    const timer = setTimeout(() => {
+      if (!conn.isAuthenticated) conn.close('auth_failed', 'no token: send {"action":"auth","token":…} within the auth timeout');
+    }, config.limits.authTimeoutMs);
+    timer.unref();
+  }
+
+  private admit(conn: ClientConnection, identity: Identity): void {
+    if (!conn.isOpen) return;
+    conn.setIdentity(identity);
+    conn.isAuthenticated = true;
+    this.deps.hub.attach(conn);
+    const welcome: Record<string, unknown> = {
+      type: 'connected',
+      client_id: conn.id,
+      session_id: conn.info.sessionId,
+      user: describeUser(conn),
+      server: { name: 'herald', version: this.deps.version },
+      heartbeat_s: Math.round(this.deps.config.limits.heartbeatIntervalMs / 1000),
+      seq: this.deps.headSeq(),
+    };
+    if (conn.correlationId !== undefined) welcome.correlation_id = conn.correlationId;
+    conn.sendMessage(welcome);
+  }
+
+  private onMessage(conn: ClientConnection, data: RawData, isBinary: boolean): void {
+    conn.messagesIn++;
+    conn.missedPings = 0;
+    conn.lastSeenMs = Date.now();
+    if (isBinary) {
+      return conn.sendMessage({ type: 'error', code: 'invalid_frame', message: 'binary frames are not supported; send JSON as text frames' });
+    }
+    const retryAfterMs = conn.rateLimit.take();
+    if (retryAfterMs > 0) {
+      return conn.sendMessage({
+        type: 'error',
+        code: 'rate_limited',
+        message: `more than ${this.deps.config.limits.messagesPerSecond} messages per second; slow down`,
+        details: { retry_after_ms: retryAfterMs },
+      });
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+    const decoded = decodeClientMessage(text);
+    if (!decoded.ok) {
+      const reply: Record<string, unknown> = { type: 'error', code: decoded.error.code, message: decoded.error.message };
+      const id = idOf(text);
+      if (id !== undefined) reply.id = id;
+      if (decoded.error.details) reply.details = decoded.error.details;
+      return conn.sendMessage(reply);
+    }
+    void this.run(conn, decoded.value);
+  }
+
+  private async run(conn: ClientConnection, msg: ClientMessage): Promise<void> {
+    try {
+      if (!conn.isAuthenticated && msg.action !== 'auth') {
+        throw new HeraldError('unauthorized', 'authenticate first: send {"action":"auth","token":…}');
+      }
+      if (!conn.isAuthenticated) {
+        const r = await this.deps.authenticate((msg as { token: string }).token);
+        if (!r.ok) return conn.close('auth_failed', r.message);
+        return this.admit(conn, r.identity);
+      }
+      const reply = await this.deps.router.handle(conn, msg);
+      if (reply) conn.sendMessage(msg.id === undefined ? reply : { ...reply, id: msg.id });
+    } catch (err) {
+      conn.sendMessage(this.errorReply(err, msg.id, conn));
+    }
+  }
+
+  private errorReply(err: unknown, id: ClientMessage['id'], conn: ClientConnection): Record<string, unknown> {
+    const reply: Record<string, unknown> = { type: 'error' };
+    if (id !== undefined) reply.id = id;
+    if (err instanceof HeraldError) {
+      reply.code = err.code;
+      reply.message = err.message;
+      if (err.details) reply.details = err.details;
+    } else {
+      this.deps.logger.error({ err, client_id: conn.id }, 'unexpected error handling a message');
+      reply.code = 'internal_error';
+      reply.message = 'unexpected server error; the request had no acknowledged effect';
+    }
+    return reply;
+  }
+
+  private onSlowConsumer(conn: ClientConnection, droppedFrames: number): void {
+    this.deps.metrics.eventsDropped += droppedFrames;
+    this.deps.metrics.slowConsumersClosed++;
+    this.deps.logger.warn({ client_id: conn.id, user: conn.identity.id }, 'slow consumer closed (4001)');
+  }
+
+  private onClose(conn: ClientConnection): void {
+    if (!this.connections.delete(conn)) return;
+    conn.markClosed();
+    this.deps.hub.detach(conn);
+    this.deps.metrics.connectionClosed();
+  }
+
+  /** Heartbeat and lifetime: one pass over all connections per interval. */
+  private sweep(): void {
+    const now = Date.now();
+    const { maxConnectionLifetimeMs, idleTimeoutMs, heartbeatIntervalMs } = this.deps.config.limits;
+    for (const conn of this.connections) {
+      if (conn.missedPings >= 2) {
+        // Two pings in a row went unanswered: two intervals of silence.
+        conn.close('heartbeat_timeout', `no pong within ${2 * heartbeatIntervalMs} ms`);
+        conn.terminate();
+        this.onClose(conn);
+        continue;
+      }
+      if (maxConnectionLifetimeMs > 0 && now - conn.connectedAtMs > maxConnectionLifetimeMs) {
+        conn.close('lifetime_exceeded', 'the connection reached its maximum lifetime; reconnect');
+        continue;
+      }
+      if (idleTimeoutMs > 0 && now - conn.lastSeenMs > idleTimeoutMs && this.deps.hub.list(conn).length === 0) {
+        conn.close('lifetime_exceeded', 'idle timeout; reconnect when needed');
+        continue;
+      }
+      conn.missedPings++;
+      conn.ping();
+    }
+  }
+
+  /** Closes every connection with 4002 so clients reconnect elsewhere and resume. */
+  async stop(): Promise<void> {
+    this.isStopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const conn of this.connections) conn.close('shutting_down', 'server shutting down: reconnect and resume with since');
+    const deadline = Date.now() + 2_000;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const conn of this.connections) {
+      conn.terminate();
+      this.onClose(conn);
+    }
+    this.wss.close();
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text.split(':')[0]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+/** The request id of a frame that failed validation, when it can be read safely. */
+function idOf(text: string): string | number | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const id = (v as { id?: unknown }).id;
+      if ((typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id))) return id;
+    }
+  } catch {
+    // not JSON: no id to echo
+  }
+  return undefined;
+}

@@ -1,0 +1,191 @@
+// Composition root: the one place that builds concrete modules and owns
+// start and stop order.
+import { resolve } from 'node:path';
+import type { HeraldEvent } from '@herald/protocol';
+import { resolveAdminToken } from './auth/admin-token-file.js';
+import { AuthenticatorChain } from './auth/authenticator.js';
+import type { Identity } from './auth/identity.js';
+import { StaticTokenAuthenticator, parseApiKey } from './auth/static-token-authenticator.js';
+import type { Bus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory-bus.js';
+import type { HeraldConfig } from './config/config-schema.js';
+import { ConfigError } from './errors/herald-error.js';
+import { ActionRouter } from './gateway/action-router.js';
+import { buildHttpApp } from './gateway/http-app.js';
+import { findDashboardDir, registerDashboardRoutes } from './gateway/routes/dashboard-routes.js';
+import { registerEventRoutes } from './gateway/routes/event-routes.js';
+import { registerSystemRoutes } from './gateway/routes/system-routes.js';
+import { WsEndpoint } from './gateway/ws-endpoint.js';
+import { HistoryService } from './history/history-service.js';
+import { Hub } from './hub/hub.js';
+import { Publisher } from './hub/publisher.js';
+import { ReplayBuffer } from './hub/replay-buffer.js';
+import { createLogger, type Logger } from './logging/create-logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { EventRegistry } from './registry/event-registry.js';
+import type { EventStore } from './store/event-store.js';
+import { SqliteEventStore } from './store/sqlite-event-store.js';
+import { VERSION } from './version.js';
+
+/** A running Herald. */
+export interface HeraldHandle {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** `http://host:port` */
+  readonly httpUrl: string;
+  /** `ws://host:port/ws` */
+  readonly wsUrl: string;
+  /** The admin token in force (configured or generated). */
+  readonly adminToken: string;
+  /** True when the admin token was generated at this start. */
+  readonly isAdminTokenGenerated: boolean;
+  /** `http://host:port/#token=…` */
+  readonly dashboardUrl: string;
+  /** What the store and bus are, for a banner. */
+  readonly storeDescription: string;
+  readonly busDescription: string;
+  /** Publishes as the server itself (system events, tests). */
+  publish(events: unknown[]): Promise<{ ids: string[]; seqs: number[] }>;
+  /** Closes connections (4002), flushes the store, stops listening. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+const SYSTEM_IDENTITY: Identity = { id: 'herald', kind: 'admin', orgs: [], permissions: ['admin'] };
+
+function buildStore(config: HeraldConfig, dataDir: string, logger: Logger): EventStore {
+  const spec = config.store ?? `sqlite:${resolve(dataDir, 'herald.db')}`;
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    return new SqliteEventStore({ path: path === ':memory:' ? ':memory:' : resolve(path), synchronous: config.sqliteSynchronous, logger });
+  }
+  throw new ConfigError([`store = "${spec.split('@').pop()}": this build supports sqlite:<path> and sqlite::memory: (PostgreSQL support is planned)`]);
+}
+
+function buildBus(config: HeraldConfig): Bus {
+  if (config.bus === 'memory') return new MemoryBus();
+  throw new ConfigError([`bus = "${config.bus.split('@').pop()}": this build supports "memory" (Redis support is planned)`]);
+}
+
+function buildAuthenticator(config: HeraldConfig, adminToken: string): AuthenticatorChain {
+  const problems: string[] = [];
+  const keys = config.apiKeys.flatMap((spec, i) => {
+    try {
+      return [parseApiKey(spec)];
+    } catch (err) {
+      problems.push(`apiKeys[${i}]: ${(err as Error).message}`);
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new AuthenticatorChain([new StaticTokenAuthenticator(adminToken, keys)]);
+}
+
+/** Starts Herald with a validated config (see config/load-config.ts). */
+export async function startHerald(config: HeraldConfig, options: StartOptions = {}): Promise<HeraldHandle> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat ?? 'json' });
+  const dataDir = resolve(config.dataDir);
+  const admin = resolveAdminToken(dataDir, config.adminToken);
+  const auth = buildAuthenticator(config, admin.token);
+  const authenticate = (token: string) => auth.authenticate(token);
+  const store = buildStore(config, dataDir, logger);
+  const bus = buildBus(config);
+  await store.open();
+
+  const registry = new EventRegistry(config.registry);
+  const buffer = new ReplayBuffer(config.replayBufferEvents);
+  let hub: Hub | undefined;
+  let ws: WsEndpoint | undefined;
+  const metrics = new Metrics({
+    storeCount: () => store.count(),
+    storeSize: () => store.sizeBytes(),
+    subscriptions: () => hub?.subscriptionCount ?? 0,
+  });
+  const publisher = new Publisher({ registry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
+  await publisher.init();
+  hub = new Hub({ resolver: registry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
+  const liveHub = hub;
+  await bus.start((event: HeraldEvent, json: string) => liveHub.dispatch(event, json));
+  const history = new HistoryService({ store, resolver: registry, limits: config.limits });
+
+  const app = await buildHttpApp({
+    logger,
+    version: VERSION,
+    bodyLimitBytes: Math.max(config.limits.maxPayloadBytes, 1024 * 1024),
+    corsOrigins: config.corsOrigins,
+    authenticate,
+  });
+  let isReady = false;
+  const startedAtMs = Date.now();
+  registerSystemRoutes(app, {
+    version: VERSION,
+    startedAtMs,
+    store,
+    bus,
+    metrics,
+    activeConnections: () => ws?.size ?? 0,
+    isReady: () => isReady,
+  });
+  registerEventRoutes(app, { publisher, history, store, registry });
+  if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
+
+  const router = new ActionRouter({ hub, publisher, registry, history, authenticate, onReauthenticated: () => undefined });
+  ws = new WsEndpoint({ config, hub, router, metrics, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
+  ws.attach(app.server);
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const httpUrl = `http://${hostForUrl}:${port}`;
+  isReady = true;
+
+  const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
+  const timers: NodeJS.Timeout[] = [];
+  if (config.metricsEventIntervalMs > 0) {
+    const t = setInterval(() => {
+      void metrics
+        .snapshot()
+        .then((snapshot) => publishAsSystem([{ type: 'metrics', source: 'herald', severity: 'debug', priority: 'low', data: snapshot }]))
+        .catch((err: unknown) => logger.warn({ err }, 'could not publish the metrics event'));
+    }, config.metricsEventIntervalMs);
+    t.unref();
+    timers.push(t);
+  }
+  const retention = setInterval(() => {
+    void store
+      .applyRetention({ maxEvents: config.retention.maxEvents, maxAgeMs: config.retention.maxAgeMs }, new Date())
+      .then((n) => n > 0 && logger.info({ removed: n }, 'retention removed old events'))
+      .catch((err: unknown) => logger.warn({ err }, 'retention failed'));
+  }, config.retention.intervalMs);
+  retention.unref();
+  timers.push(retention);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      isReady = false;
+      for (const t of timers) clearInterval(t);
+      await ws?.stop();
+      await app.close();
+      await bus.stop();
+      await store.close();
+      metrics.stop();
+    })());
+
+  return {
+    port,
+    httpUrl,
+    wsUrl: `ws://${hostForUrl}:${port}/ws`,
+    adminToken: admin.token,
+    isAdminTokenGenerated: admin.generated,
+    dashboardUrl: `${httpUrl}/#token=${encodeURIComponent(admin.token)}`,
+    storeDescription: store.description,
+    busDescription: bus.description,
+    publish: publishAsSystem,
+    stop,
+  };
+}

@@ -1,0 +1,79 @@
+import type { HeraldEvent } from '@herald/protocol';
+import type { EventStore } from '../store/event-store.js';
+import type { Subscription } from './hub.js';
+import { isVisibleTo, subscriptionMatches } from './hub.js';
+import type { ReplayBuffer } from './replay-buffer.js';
+import type { Subscriber } from './subscriber.js';
+
+/** Events read from the store per step of a replay. */
+const STORE_PAGE = 1_000;
+/** A replay pauses while the connection has more than this queued, bytes. */
+const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
+
+function replayFrame(subscriptionId: string, json: string): Buffer {
+  return Buffer.from(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
+}
+
+/**
+ * Replays what a subscription missed, then hands it to live delivery with no
+ * gap and no duplicate. While the subscription replays, live dispatch skips
+ * it; the replay reads the store up to where the in-memory buffer begins,
+ * then finishes from the buffer synchronously (up to the newest seq) and
+ * switches the subscription to live in the same turn, so nothing can fall
+ * between the two.
+ */
+export class Replayer {
+  constructor(private readonly deps: { store: EventStore; buffer: ReplayBuffer; headSeq: () => number }) {}
+
+  async replay(subscriber: Subscriber, sub: Subscription, since: number | string): Promise<void> {
+    const { store, buffer } = this.deps;
+    let cursor = await this.startSeq(since);
+    const earliest = await store.earliestSeq();
+    // Where the log still begins: the store's earliest, or the buffer's when the store has less.
+    const available = Math.min(earliest, this.bufferStart());
+    const recovered = cursor + 1 >= available;
+    let count = 0;
+    const send = (event: HeraldEvent, json: string): void => {
+      if (isVisibleTo(subscriber, event) && subscriptionMatches(sub, event)) {
+        subscriber.deliver(replayFrame(sub.id, json));
+        count++;
+      }
+    };
+    for (;;) {
+      if (!subscriber.isOpen || sub.member.subscriptions.get(sub.id) !== sub) return;
+      const first = this.bufferStart();
+      if (cursor + 1 >= first) break; // the rest is in memory
+      const page = await store.readAfter(cursor, STORE_PAGE);
+      let advanced = false;
+      for (const event of page) {
+        if (event.seq >= first) break;
+        send(event, JSON.stringify(event));
+        cursor = event.seq;
+        advanced = true;
+      }
+      if (!advanced) break; // the store holds nothing more below the buffer
+      while (subscriber.isOpen && subscriber.queuedBytes > REPLAY_HIGH_WATER_BYTES) await new Promise((r) => setTimeout(r, 5));
+    }
+    if (!subscriber.isOpen || sub.member.subscriptions.get(sub.id) !== sub) return;
+    // Synchronous from here to the switch to live: no event can slip between.
+    buffer.forEachAfter(cursor, (entry) => send(entry.event, entry.json));
+    const toSeq = this.deps.headSeq();
+    sub.isReplaying = false;
+    const marker: Record<string, unknown> = { type: 'replayed', subscription_id: sub.id, count, to_seq: toSeq, recovered };
+    if (!recovered) marker.earliest_seq = available;
+    subscriber.sendMessage(marker);
+  }
+
+  /** Seq of the oldest event in memory; with an empty buffer, everything up to the head is in the store. */
+  private bufferStart(): number {
+    return this.deps.buffer.firstSeq ?? this.deps.headSeq() + 1;
+  }
+
+  /** The seq after which the replay starts. */
+  private async startSeq(since: number | string): Promise<number> {
+    if (typeof since === 'number') return since;
+    if (since === 'earliest') return 0;
+    if (/^\d+$/.test(since)) return Number(since);
+    return (await this.deps.store.seqAtTime(new Date(since).toISOString())) - 1;
+  }
+}
