@@ -177,30 +177,39 @@ describe('loadConfig', () => {
   });
 
   describe('HERALD_API_KEYS', () => {
+    const k1 = 'k1-0123456789abcdef';
+    const k2 = 'k2-0123456789abcdef';
+
     it('splits a plain comma list of name:key entries', () => {
-      expect(load({ env: { HERALD_API_KEYS: 'ingest:k1,ci:k2' } }).apiKeys).toEqual(['ingest:k1', 'ci:k2']);
+      expect(load({ env: { HERALD_API_KEYS: `ingest:${k1},ci:${k2}` } }).apiKeys).toEqual([`ingest:${k1}`, `ci:${k2}`]);
     });
 
     it('reads one entry with comma-separated permissions', () => {
-      expect(load({ env: { HERALD_API_KEYS: 'ingest:k1:publish:*,history:*' } }).apiKeys).toEqual(['ingest:k1:publish:*,history:*']);
+      expect(load({ env: { HERALD_API_KEYS: `ingest:${k1}:publish:*,history:*` } }).apiKeys).toEqual([`ingest:${k1}:publish:*,history:*`]);
     });
 
     it('separates entries with permissions by ";" or newlines', () => {
-      const keys = load({ env: { HERALD_API_KEYS: 'ingest:k1:publish:*,history:*; ci:k2\nbot:k3:publish:bot.*' } }).apiKeys;
-      expect(keys).toEqual(['ingest:k1:publish:*,history:*', 'ci:k2', 'bot:k3:publish:bot.*']);
+      const keys = load({ env: { HERALD_API_KEYS: `ingest:${k1}:publish:*,history:*; ci:${k2}\nbot:${k1}:publish:bot.*` } }).apiKeys;
+      expect(keys).toEqual([`ingest:${k1}:publish:*,history:*`, `ci:${k2}`, `bot:${k1}:publish:bot.*`]);
     });
 
     it('reports a comma list mixing permissions without echoing the key', () => {
-      const [problem] = problemsOf({ env: { HERALD_API_KEYS: 'a:secret1,b:secret2:publish:*' } });
+      const [problem] = problemsOf({ env: { HERALD_API_KEYS: `a:secret-0123456789abcdef,b:${k2}:publish:*` } });
       expect(problem).toMatch(/^HERALD_API_KEYS entry 1 \("a"\): .*separate entries with ";"/);
       expect(problem).not.toContain('secret');
     });
 
-    it('reports entries without a key and names used twice', () => {
-      expect(problemsOf({ env: { HERALD_API_KEYS: 'a;b:k;b:k2' } })).toEqual([
+    it('reports entries without a key, short keys and names used twice', () => {
+      expect(problemsOf({ env: { HERALD_API_KEYS: `a;b:${k1};b:${k2};c:short` } })).toEqual([
         expect.stringMatching(/^HERALD_API_KEYS entry 1 \("a"\): the key is missing/),
         expect.stringMatching(/^HERALD_API_KEYS entry 3 \("b"\): the name is used by an earlier entry/),
+        'HERALD_API_KEYS entry 4 ("c"): the key must be at least 16 characters; use a long random key',
       ]);
+    });
+
+    it('names the file entry of a malformed key', () => {
+      writeFile('herald.config.yaml', 'apiKeys:\n  - "nokey"\n');
+      expect(problemsOf({})).toEqual([expect.stringMatching(/^herald\.config\.yaml: apiKeys\[0\] \("nokey"\): the key is missing/)]);
     });
   });
 
@@ -213,7 +222,7 @@ describe('loadConfig', () => {
           'limits:',
           '  maxPayloadBytes: 4096',
           'apiKeys:',
-          '  - "ingest:k1:publish:*"',
+          '  - "ingest:k1-0123456789abcdef:publish:*"',
           'registry:',
           '  - id: billing.*',
           '    label: Billing',
@@ -222,7 +231,7 @@ describe('loadConfig', () => {
       const config = load();
       expect(config.port).toBe(9100);
       expect(config.limits.maxPayloadBytes).toBe(4096);
-      expect(config.apiKeys).toEqual(['ingest:k1:publish:*']);
+      expect(config.apiKeys).toEqual(['ingest:k1-0123456789abcdef:publish:*']);
       expect(config.registry).toEqual([{ id: 'billing.*', label: 'Billing' }]);
     });
 

@@ -21,6 +21,9 @@ function splitPlainList(value: string): string[] {
   return isBareList ? pieces : [value];
 }
 
+/** Shortest key accepted, characters: shorter ones can be guessed. */
+export const MIN_KEY_LENGTH = 16;
+
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const KEY = /^[^\s:,;]+$/;
 const PERMISSION = /^[^\s,;]+$/;
@@ -35,6 +38,7 @@ export function apiKeyEntryProblem(entry: string): string | undefined {
   if (!NAME.test(name)) return `the name must be letters, digits, ".", "_" or "-"; ${fix}`;
   if (!key) return `the key is missing; ${fix}`;
   if (!KEY.test(key)) return `the key must not contain spaces, ",", ";" or ":"; ${fix}`;
+  if (key.length < MIN_KEY_LENGTH) return `the key must be at least ${MIN_KEY_LENGTH} characters; use a long random key`;
   if (rest.length > 0) {
     const permissions = rest.join(':').split(',');
     if (permissions.some((p) => !PERMISSION.test(p.trim()))) return `a permission is empty or has spaces; ${fix}`;
