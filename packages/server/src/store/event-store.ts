@@ -1,12 +1,16 @@
 import type { HeraldEvent, HistoryPage, HistoryQuery } from '@herald/protocol';
 
-/** Counts for the dashboard's charts over a window. */
+/** Counts for the dashboard's charts over a window: events with `from <= time < to`. */
 export interface EventStats {
   from: string;
   to: string;
   bucket_s: number;
   total: number;
-  /** One entry per bucket, oldest first, including empty buckets. */
+  /**
+   * One entry per bucket, oldest first, including empty buckets. Buckets are
+   * aligned to multiples of `bucket_s` since the epoch (so the first may start
+   * before `from`); `time` is the bucket's start.
+   */
   timeline: Array<{ time: string; count: number }>;
   by_type: Array<{ key: string; count: number }>;
   by_severity: Array<{ key: string; count: number }>;
@@ -24,7 +28,7 @@ export interface StatsQuery {
   bucketS: number;
   /** Only events of this org (and org-less ones) when set. */
   org?: string;
-  /** Top-N per breakdown. */
+  /** Top-N per breakdown, ordered by count then key; default 10. */
   top?: number;
 }
 
@@ -50,6 +54,11 @@ export interface RetentionPolicy {
 export interface EventStore {
   /** Human name for /health, e.g. `sqlite:/data/herald.db`. */
   readonly description: string;
+  /**
+   * Diagnostic, optional: transactions `append` has committed since `open`.
+   * Fewer commits than appends shows group commit at work.
+   */
+  readonly commits?: number;
   open(): Promise<void>;
   /** Highest seq ever stored, 0 when the log is empty. */
   lastSeq(): Promise<number>;
@@ -68,6 +77,10 @@ export interface EventStore {
    * `query.filters` is not read by the store: the caller compiles it (and any
    * permission check) into `predicate`, which the store applies after its own
    * SQL filters, scanning at most `scanLimit` rows (default 50,000) per page.
+   * A page that reached that limit may hold fewer than `limit` events and
+   * still carry a cursor; `next_cursor` is null only when no older event
+   * matches. `query.org` keeps only events of that org. A cursor the store
+   * did not make is rejected with an `invalid_params` error (path `cursor`).
    */
   history(query: HistoryQuery, predicate?: (event: HeraldEvent) => boolean): Promise<HistoryPage<HeraldEvent>>;
   stats(query: StatsQuery): Promise<EventStats>;
