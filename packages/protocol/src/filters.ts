@@ -80,4 +80,7 @@ export const filtersSchema = z
     z.string().regex(FILTER_KEY, 'filter keys must be field names or dotted paths such as "data.mcp_name"'),
     filterValueSchema,
   )
-  .refine((f) => !('__proto__' in f) && !('constructor' in f) && !('prototype' in f), 'filter keys may not be __proto__, constructor or prototype');
+  .refine(
+    (f) => !Object.hasOwn(f, '__proto__') && !Object.hasOwn(f, 'constructor') && !Object.hasOwn(f, 'prototype'),
+    'filter keys may not be __proto__, constructor or prototype',
+  );

@@ -4,7 +4,7 @@ import type { LimitsConfig } from '../config/config-schema.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { compileFilter } from '../matching/compile-filter.js';
 import type { EventPredicate, FilterFieldResolver, IndexedSubscription } from '../matching/matching.js';
-import { matchesPattern } from '../matching/parse-pattern.js';
+import { compilePattern, type TypeMatcher } from '../matching/parse-pattern.js';
 import { PatternIndex } from '../matching/pattern-index.js';
 import type { HubMetrics } from './hub-metrics.js';
 import { Replayer } from './replayer.js';
@@ -17,6 +17,8 @@ export interface Subscription {
   readonly id: string;
   readonly member: HubMember;
   patterns: string[];
+  /** Compiled `patterns`, for replay (live delivery goes through the index). */
+  matchers: TypeMatcher[];
   readonly filters: Filters;
   readonly predicate: EventPredicate | undefined;
   /** While true, live events skip this subscription: the replay will cover them. */
@@ -138,10 +140,12 @@ export class Hub {
       id,
       member,
       patterns: [...new Set(params.event_types)],
+      matchers: [],
       filters,
       predicate,
       isReplaying: params.since !== undefined && params.since !== 'latest',
     };
+    sub.matchers = sub.patterns.map(compilePattern);
     member.subscriptions.set(id, sub);
     this.index.add({ key: indexKey(member, id), patterns: sub.patterns, predicate, value: sub });
     return sub;
@@ -186,6 +190,7 @@ export class Hub {
       if (kept.length === 0) member.subscriptions.delete(sub.id);
       else {
         sub.patterns = kept;
+        sub.matchers = kept.map(compilePattern);
         this.index.add({ key: indexKey(member, sub.id), patterns: kept, predicate: sub.predicate, value: sub });
       }
     }
@@ -242,12 +247,5 @@ export function describeSubscription(sub: Subscription): SubscriptionInfo {
 
 /** True when the subscription wants the event (patterns and filters), visibility aside. */
 export function subscriptionMatches(sub: Subscription, event: HeraldEvent): boolean {
-  let typeOk = false;
-  for (const p of sub.patterns) {
-    if (matchesPattern(p, event.type)) {
-      typeOk = true;
-      break;
-    }
-  }
-  return typeOk && (sub.predicate === undefined || sub.predicate(event));
+  return sub.matchers.some((m) => m(event.type)) && (sub.predicate === undefined || sub.predicate(event));
 }
