@@ -63,8 +63,8 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
   const publish = async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     const identity = identityOf(req);
     const binary = fromBinaryMode(req.headers, req.body);
-    let body: unknown = binary ?? req.body;
-    if (Buffer.isBuffer(body)) {
+    const body: unknown = binary ?? req.body;
+    if (Buffer.isBuffer(body) || typeof body === 'string') {
       throw new HeraldError('unsupported_media_type', 'send JSON (application/json or application/cloudevents+json), or CloudEvents binary mode with ce-* headers');
     }
     if (body === undefined || body === null) throw new HeraldError('invalid_event', 'the body is empty: send an event such as {"type":"test","data":{}}');
