@@ -87,7 +87,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_JWT_ISSUER', 'jwt.issuer', 'string', 'none', 'required iss claim'),
   server('HERALD_JWT_AUDIENCE', 'jwt.audience', 'string', 'none', 'required aud claim'),
   server('HERALD_JWT_CLOCK_SKEW_S', 'jwt.clockSkewS', 'integer', DEFAULTS.jwt.clockSkewS, 'clock skew tolerated on exp/nbf, seconds'),
-  server('HERALD_ALLOW_ANONYMOUS', 'allowAnonymous', 'boolean', DEFAULTS.allowAnonymous, 'let connections without a token in (true/false, 1/0, yes/no)', { flag: '--allow-anonymous' }),
+  server('HERALD_ALLOW_ANONYMOUS', 'allowAnonymous', 'boolean', DEFAULTS.allowAnonymous, 'let connections without a token in, with the anonymous permissions', { flag: '--allow-anonymous' }),
   server('HERALD_ANONYMOUS_PERMISSIONS', 'anonymousPermissions', 'list', DEFAULTS.anonymousPermissions.join(','), 'what anonymous connections may do, comma separated'),
   server('HERALD_CORS_ORIGINS', 'corsOrigins', 'list', 'same origin', 'allowed browser origins, comma separated; * allows any', { flag: '--cors-origins' }),
   server('HERALD_CONFIG', undefined, 'string', './herald.config.yaml (.yml, .json) if present', 'config file: registry, limits and every setting here', { flag: '--config' }),
