@@ -97,6 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly group = new GroupCommit<EventRow[]>((calls) => this.writeCalls(calls));
   private highestSeq = 0;
   private isClosing = false;
+  private closing: Promise<void> | undefined;
   private hasFailedCommit = false;
   private readonly historyScanLimit: number;
 
@@ -286,12 +287,20 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Commits every append already queued (their callers are acknowledged), then closes; later appends reject. */
-  async close(): Promise<void> {
-    if (!this.db || this.isClosing) return;
+  close(): Promise<void> {
+    if (!this.db) return Promise.resolve();
+    // A second close waits for the first rather than returning before the file is closed.
+    this.closing ??= this.closeNow().finally(() => {
+      this.closing = undefined;
+    });
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
     this.isClosing = true;
     await this.group.drain();
     this.statements.clear();
-    this.db.close();
+    this.db?.close();
     this.db = undefined;
   }
 
