@@ -108,11 +108,7 @@ export class SqliteEventStore implements EventStore {
 
   async open(): Promise<void> {
     if (this.db) return;
-    const isMemory = this.options.path === ':memory:';
-    if (!isMemory)
-      fs.mkdirSync(path.dirname(path.resolve(this.options.path)), {
-        recursive: true,
-      });
+    if (this.options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.options.path)), { recursive: true });
     const db = new Database(this.options.path);
     try {
       configureConnection(db, this.options.synchronous ?? 'normal');
