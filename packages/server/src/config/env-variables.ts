@@ -44,6 +44,7 @@ const LIMIT_MEANINGS: Record<keyof LimitsConfig, string> = {
   heartbeatIntervalMs: 'heartbeat interval, ms; silent for two intervals means dropped (4004)',
   maxConnectionLifetimeMs: 'longest a connection may live, ms; 0 disables',
   idleTimeoutMs: 'close a connection idle and without subscriptions this long, ms; 0 disables',
+  tokenExpiringNoticeMs: 'how long before a token expires the connection is told (token_expiring), ms',
   tokenGraceMs: 'grace after token expiry for a fresh auth, ms',
 };
 
@@ -95,6 +96,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_LOG_FORMAT', 'logFormat', 'string', 'pretty on a terminal, else json', 'pretty or json', { flag: '--log-format' }),
   server('HERALD_REPLAY_BUFFER_EVENTS', 'replayBufferEvents', 'integer', DEFAULTS.replayBufferEvents, 'events kept in memory for fast replay'),
   server('HERALD_METRICS_EVENT_INTERVAL_MS', 'metricsEventIntervalMs', 'integer', DEFAULTS.metricsEventIntervalMs, 'how often the metrics system event is published, ms; 0 disables'),
+  server('HERALD_LIFECYCLE_EVENTS', 'lifecycleEvents', 'boolean', DEFAULTS.lifecycleEvents, 'publish connection.*, user_login and audit.* events'),
   server('HERALD_DASHBOARD', 'dashboard', 'boolean', DEFAULTS.dashboard, 'serve the dashboard at /'),
   ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_LIMITS_${screamingSnake(key)}`, `limits.${key}`, 'integer', DEFAULTS.limits[key as keyof LimitsConfig], meaning),

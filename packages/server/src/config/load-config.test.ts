@@ -171,6 +171,16 @@ describe('loadConfig', () => {
       expect(names.has('HERALD_RETENTION_MAX_AGE_MS')).toBe(true);
     });
 
+    it('has a variable for every setting that is not a list of objects', () => {
+      const keys = new Set(ENV_VARIABLES.map((v) => v.key));
+      const flatten = (value: object, prefix: string): string[] =>
+        Object.entries(value).flatMap(([k, v]) =>
+          v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+        );
+      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry');
+      expect(missing).toEqual([]);
+    });
+
     it('accepts the client variables HERALD_URL and HERALD_TOKEN without using them', () => {
       expect(() => load({ env: { HERALD_URL: 'http://x:1', HERALD_TOKEN: 't' } })).not.toThrow();
     });
