@@ -110,3 +110,34 @@ describe('ReconnectLoop', () => {
     expect(onRetry.mock.calls.map(([info]) => info.attempt)).toEqual([0, 0]);
   });
 });
+
+describe('ReconnectLoop.markConnected', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a drop right after connecting start a new run instead of joining the finishing one', async () => {
+    let finishFirst!: (value: string) => void;
+    let tries = 0;
+    const loop = new ReconnectLoop<string>({
+      attempt: () => (++tries === 1 ? new Promise((resolve) => (finishFirst = resolve)) : Promise.resolve('connection 2')),
+      isRetryable: () => true,
+      backoff: () => 10,
+      maxRetries: Infinity,
+    });
+    const first = loop.run();
+    await vi.advanceTimersByTimeAsync(0);
+    loop.markConnected();
+    const second = loop.run({ error: new Error('dropped') });
+    expect(second).not.toBe(first);
+    finishFirst('connection 1');
+    await expect(first).resolves.toBe('connection 1');
+    expect(loop.isRunning).toBe(true);
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(second).resolves.toBe('connection 2');
+    expect(loop.isRunning).toBe(false);
+  });
+});

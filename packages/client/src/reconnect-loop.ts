@@ -54,6 +54,15 @@ export class ReconnectLoop<T> {
     return running;
   }
 
+  /**
+   * Says the run in progress has connected, from inside `attempt` before its
+   * promise settles: a drop right after that must start a new run rather than
+   * join one that is about to resolve.
+   */
+  markConnected(): void {
+    this.#running = undefined;
+  }
+
   /** Ends the run in progress (it rejects with {@link ReconnectStoppedError}) and every later one. */
   stop(): void {
     this.#isStopped = true;

@@ -1,0 +1,17 @@
+export { HeraldClient } from './herald-client.js';
+export type { HeraldClientOptions } from './client-options.js';
+export type { ClientEvents, ConnectionState, StatusChange } from './client-events.js';
+export type { TokenTransport } from './connection.js';
+export { Subscription } from './subscription.js';
+export type { SubscribeOptions, SubscriptionEvents, SubscriptionStats, ReplayInfo } from './subscription.js';
+export type { PublishEvent, PublishResult } from './publish-queue.js';
+export type { HistoryRequest, PingResult, ContextSwitchResult } from './request-types.js';
+export { HeraldError, HeraldRequestError, HeraldTimeoutError, HeraldConnectionError, HeraldQueueFullError } from './errors.js';
+export { fullJitterBackoff, constantBackoff } from './backoff.js';
+export type { Backoff, FullJitterOptions } from './backoff.js';
+export { withCorrelation, emits } from './service-helpers.js';
+export type { Publisher, CorrelatedPublisher, EmitsOptions } from './service-helpers.js';
+export { createEventId } from './event-id.js';
+export { TypedEmitter } from './typed-emitter.js';
+export type { EventMap, Listener } from './typed-emitter.js';
+export type { WebSocketLike, WebSocketConstructor } from './websocket.js';
