@@ -5,6 +5,7 @@ import { ConfigError } from '../errors/herald-error.js';
 import { locateConfigFile, readConfigFile } from './config-file.js';
 import { configSchema, type HeraldConfig } from './config-schema.js';
 import { ENV_VARIABLES, type EnvVariable, parseSettingText } from './env-variables.js';
+import { LayeredInput, type Origin } from './layered-input.js';
 import { apiKeyEntryProblem, apiKeyName } from './split-api-keys.js';
 import { suggestName } from './suggest-name.js';
 
@@ -27,12 +28,6 @@ export interface LoadConfigOptions {
   isTTY?: boolean;
 }
 
-/** Where a value came from, for messages. */
-type Origin =
-  | { kind: 'env'; name: string; text: string }
-  | { kind: 'flag'; flag: string; text: string }
-  | { kind: 'file'; label: string };
-
 /** One value from the environment or a flag, ready to be layered. */
 interface Setting {
   segments: string[];
@@ -43,62 +38,7 @@ interface Setting {
 const ENV_BY_NAME = new Map(ENV_VARIABLES.map((v) => [v.name, v]));
 const ENV_BY_KEY = new Map(ENV_VARIABLES.filter((v) => v.key).map((v) => [v.key as string, v]));
 const SECRET_KEYS = new Set(ENV_VARIABLES.filter((v) => v.isSecret && v.key).map((v) => v.key as string));
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kebab = (key: string) => key.replace(/\./g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-
-/**
- * The input the schema validates, assembled source by source, remembering
- * which source set each path so that a problem can name it.
- */
-class LayeredInput {
-  readonly values: Record<string, unknown> = {};
-  private readonly origins = new Map<string, Origin>();
-
-  set(segments: string[], value: unknown, origin: Origin): void {
-    let target = this.values;
-    for (const segment of segments.slice(0, -1)) {
-      if (!isPlainObject(target[segment])) target[segment] = {};
-      target = target[segment] as Record<string, unknown>;
-    }
-    const pathText = segments.join('.');
-    // A replaced value takes its children with it, and their origins.
-    for (const known of this.origins.keys()) if (known.startsWith(`${pathText}.`)) this.origins.delete(known);
-    target[segments.at(-1) as string] = value;
-    this.origins.set(pathText, origin);
-  }
-
-  /** Deep-merges a file's values: objects merge key by key, anything else replaces. */
-  merge(values: Record<string, unknown>, origin: Origin, prefix: string[] = []): void {
-    for (const [key, value] of Object.entries(values)) {
-      const segments = [...prefix, key];
-      const existing = this.get(segments);
-      if (isPlainObject(value) && isPlainObject(existing)) {
-        this.origins.set(segments.join('.'), origin);
-        this.merge(value, origin, segments);
-      } else {
-        this.set(segments, value, origin);
-      }
-    }
-  }
-
-  get(segments: ReadonlyArray<PropertyKey>): unknown {
-    let node: unknown = this.values;
-    for (const segment of segments) {
-      if (typeof node !== 'object' || node === null) return undefined;
-      node = (node as Record<PropertyKey, unknown>)[segment];
-    }
-    return node;
-  }
-
-  /** The source of the most specific recorded path that contains `segments`. */
-  originOf(segments: ReadonlyArray<PropertyKey>): Origin | undefined {
-    for (let n = segments.length; n > 0; n -= 1) {
-      const origin = this.origins.get(formatPath(segments.slice(0, n)));
-      if (origin) return origin;
-    }
-    return undefined;
-  }
-}
 
 function isSecretPath(segments: ReadonlyArray<PropertyKey>): boolean {
   return segments.some((_, i) => SECRET_KEYS.has(formatPath(segments.slice(0, i + 1))));
