@@ -11,6 +11,9 @@ import type { TypedEmitter } from './typed-emitter.js';
 /** Most status changes a `status()` iterator holds for a reader that lags; the oldest go first. */
 const STATUS_BUFFER_SIZE = 64;
 
+/** Reads that mean the same on any connection: sent again after a drop instead of failing. */
+const RESENDABLE_ACTIONS = new Set(['history', 'get_metadata', 'list_subscriptions']);
+
 /** What the session tells its client. Each runs synchronously from a socket event. */
 export interface SessionHooks {
   /** A connection opened: resubscribe and resend. Runs before status listeners hear of it. */
@@ -204,7 +207,7 @@ export class ClientSession {
   #handleDrop(code: number, reason: string): void {
     this.#connection = undefined;
     const lost = new HeraldConnectionError('connection_lost', `the connection dropped (code ${code}) before the reply came`, code, reason);
-    this.#tracker.failSent(lost);
+    this.#tracker.failSent(lost, (frame) => RESENDABLE_ACTIONS.has(frame.action));
     if (this.#closedError) return;
     if (shouldReconnect(code)) {
       this.#runLoop({ error: lost });

@@ -214,6 +214,23 @@ describe('HeraldClient', () => {
       expect(errors).toHaveBeenCalledTimes(1);
     });
 
+    it('ends subscriptions the server drops after a token refresh narrowed the permissions', async () => {
+      const client = connect();
+      await settle();
+      server.last.welcome();
+      const kept = client.subscribe({ types: ['a'] });
+      const revoked = client.subscribe({ types: ['b'] });
+      server.last.confirmSubscriptions();
+      server.last.push({ type: 'unsubscribed', subscription_ids: [revoked.id], reason: 'permission' });
+      expect(revoked.isClosed).toBe(true);
+      expect(kept.isClosed).toBe(false);
+      await expect(revoked[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'forbidden' });
+      server.last.drop(1006);
+      await vi.advanceTimersByTimeAsync(100);
+      server.last.welcome();
+      expect(server.last.frames('subscribe').map((f) => f.subscription_id)).toEqual([kept.id]);
+    });
+
     it('sends unsubscribe and stops delivering', async () => {
       const client = connect();
       await settle();
@@ -351,13 +368,42 @@ describe('HeraldClient', () => {
       await outcome;
     });
 
-    it('rejects a request in flight with connection_lost when the connection drops', async () => {
+    it('rejects a ping in flight with connection_lost when the connection drops', async () => {
       const client = connect();
       await settle();
       server.last.welcome();
-      const history = client.history();
+      const ping = client.ping();
       server.last.drop(1006);
-      await expect(history).rejects.toMatchObject({ code: 'connection_lost', closeCode: 1006 });
+      await expect(ping).rejects.toMatchObject({ code: 'connection_lost', closeCode: 1006 });
+    });
+
+    it('sends a read again on the next connection when its connection drops', async () => {
+      const client = connect();
+      await settle();
+      server.last.welcome();
+      const history = client.history({ limit: 1 });
+      server.last.drop(1006);
+      await vi.advanceTimersByTimeAsync(100);
+      server.last.welcome();
+      server.last.reply(server.last.lastFrame('history'), { type: 'history', events: [], next_cursor: null });
+      await expect(history).resolves.toEqual({ events: [], next_cursor: null });
+    });
+
+    it('switches org again first thing after a reconnect, before resubscribing', async () => {
+      const client = connect();
+      await settle();
+      server.last.welcome();
+      client.subscribe({ types: ['x'] });
+      const switched = client.contextSwitch('globex');
+      server.last.reply(server.last.lastFrame('context_switch'), { type: 'context_switched', from: 'acme', to: 'globex', context_type: 'organization' });
+      await switched;
+      server.last.drop(1006);
+      await vi.advanceTimersByTimeAsync(100);
+      server.last.welcome();
+      expect(server.last.sent.slice(0, 2).map((f) => [f.action, f.org ?? f.subscription_id])).toEqual([
+        ['context_switch', 'globex'],
+        ['subscribe', 'sub_1'],
+      ]);
     });
   });
 

@@ -33,6 +33,8 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   readonly #session: ClientSession;
   readonly #publishes: PublishQueue;
   readonly #subscriptions: SubscriptionRegistry;
+  /** The org of the last successful contextSwitch, re-applied on every new connection. */
+  #contextOrg: string | undefined;
 
   /** Validates the options (a TypeError names every bad one) and, unless `autoConnect: false`, starts connecting. */
   constructor(options: HeraldClientOptions) {
@@ -166,12 +168,13 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   }
 
   /**
-   * Switches the connection to another org the token allows; the
-   * subscriptions then see that org's events. Applies to the current
-   * connection only: a reconnect starts in the token's own org.
+   * Switches to another org the token allows; the subscriptions then see
+   * that org's events. The switch is sent again first thing on every
+   * reconnect, so it outlives connection drops.
    */
   async contextSwitch(org: string): Promise<ContextSwitchResult> {
     const { from, to, context_type } = expectReply(await this.#session.request({ action: 'context_switch', org }), 'context_switched');
+    this.#contextOrg = to;
     return { from, to, context_type };
   }
 
@@ -215,6 +218,12 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   }
 
   #handleOpen(): void {
+    // First, so the server handles the resubscriptions and publishes that follow in the switched org.
+    if (this.#contextOrg !== undefined) {
+      this.#session.sendNow({ action: 'context_switch', org: this.#contextOrg })?.reply.catch((err: unknown) => {
+        if (!(err instanceof HeraldConnectionError)) this.emit('error', err as Error);
+      });
+    }
     this.#subscriptions.resubscribeAll(this.#session.welcome?.seq ?? 0);
     this.#flushPublishes();
   }

@@ -69,6 +69,17 @@ describe('RequestTracker', () => {
     await expect(waiting.reply).rejects.toThrow('closed');
   });
 
+  it('keeps the sent requests the caller may resend, to hand them out again', async () => {
+    const tracker = new RequestTracker({ timeoutMs: 1000, maxPending: 10 });
+    const read = tracker.track({ action: 'history' }, { isSent: true });
+    const write = tracker.track({ action: 'auth' }, { isSent: true });
+    tracker.failSent(new Error('lost'), (frame) => frame.action === 'history');
+    await expect(write.reply).rejects.toThrow('lost');
+    expect(tracker.takeUnsent()).toEqual([{ action: 'history', id: 1 }]);
+    tracker.settle({ type: 'history', id: 1, events: [], next_cursor: null });
+    await expect(read.reply).resolves.toMatchObject({ type: 'history' });
+  });
+
   it('refuses a request past maxPending, unless the caller bounds it elsewhere', async () => {
     const tracker = new RequestTracker({ timeoutMs: 1000, maxPending: 2 });
     const replies = [tracker.track({ action: 'ping' }).reply, tracker.track({ action: 'ping' }).reply];

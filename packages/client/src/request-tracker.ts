@@ -111,10 +111,16 @@ export class RequestTracker {
     return true;
   }
 
-  /** Rejects the requests already sent (their socket is gone); unsent ones keep waiting. */
-  failSent(error: unknown): void {
+  /**
+   * Their socket is gone: requests already sent reject with `error`, except
+   * those `isResendable` accepts, which wait to be sent again (within their
+   * original timeout). Unsent ones keep waiting.
+   */
+  failSent(error: unknown, isResendable: (frame: OutgoingFrame) => boolean = () => false): void {
     for (const entry of [...this.#pending.values()]) {
-      if (entry.isSent) this.#reject(entry, error);
+      if (!entry.isSent) continue;
+      if (isResendable(entry.frame)) entry.isSent = false;
+      else this.#reject(entry, error);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ServerMessage } from '@herald/protocol';
 import type { ClientEvents } from './client-events.js';
 import type { ClientSession } from './client-session.js';
-import { HeraldConnectionError, HeraldRequestError, HeraldTimeoutError } from './errors.js';
+import { HeraldConnectionError, HeraldError, HeraldRequestError, HeraldTimeoutError } from './errors.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
@@ -52,6 +52,10 @@ export class SubscriptionRegistry {
       case 'replayed':
         this.#subscriptions.get(message.subscription_id)?.handleReplayed(message);
         return;
+      case 'unsubscribed':
+        // Unasked (no id): the server dropped subscriptions a fresh token no longer allows.
+        if (message.id === undefined) this.#endRevoked(message.subscription_ids, (message as { reason?: unknown }).reason);
+        return;
       case 'subscribed': {
         // Here rather than when the request settles, so the resume baseline is taken before the next frame.
         const seqNow = (message as { seq?: unknown }).seq;
@@ -65,6 +69,17 @@ export class SubscriptionRegistry {
   endAll(error: Error | undefined): void {
     for (const sub of this.#subscriptions.values()) sub.end(error);
     this.#subscriptions.clear();
+  }
+
+  #endRevoked(ids: string[], reason: unknown): void {
+    for (const id of ids) {
+      const sub = this.#subscriptions.get(id);
+      if (!sub) continue;
+      this.#subscriptions.delete(id);
+      const error = new HeraldError('forbidden', `the server ended subscription ${id}${typeof reason === 'string' ? ` (${reason})` : ''}`, { subscription_id: id });
+      sub.end(error);
+      this.#events.emit('error', error);
+    }
   }
 
   #send(sub: Subscription): void {
