@@ -225,7 +225,7 @@ describe('herald CLI', () => {
       const dataDir = first.dataDir;
       const port = first.port;
       await first.publish([{ type: 'r.one', source: 't' }]);
-      const cli = herald(['tail', '--since', '0', '--json', '--url', first.httpUrl], auth);
+      const cli = herald(['tail', 'r.*', '--since', '0', '--json', '--url', first.httpUrl], auth);
       await cli.waitFor(/"type":"r\.one"/);
       await first.close({ keepData: true });
       servers.splice(servers.indexOf(first), 1);
