@@ -1,0 +1,79 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { RunResult } from '../scenarios/run-result.js';
+import type { Target } from '../targets/target.js';
+import { HERALD_BENCH_LIMITS } from '../targets/herald-target.js';
+import { combineRuns } from './combine.js';
+import type { MachineInfo } from './machine.js';
+import { scenarioTable } from './scenario-table.js';
+
+/** Everything one bench invocation produced. */
+export interface BenchReport {
+  date: string;
+  command: string;
+  mode: 'quick' | 'full';
+  machine: MachineInfo;
+  targets: Target[];
+  scenarios: Scenario[];
+  runs: RunResult[];
+  /** Whole run, seconds. */
+  elapsedS: number;
+}
+
+function header(report: BenchReport): string {
+  const m = report.machine;
+  const versions = Object.entries(m.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  return [
+    `# Herald benchmark (${report.mode} mode)`,
+    '',
+    `- date: ${report.date}`,
+    `- command: \`${report.command}\``,
+    `- machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, Linux ${m.kernel}`,
+    `- node ${m.node}; ${versions}`,
+    `- elapsed: ${Math.round(report.elapsedS)} s`,
+    '',
+    'Targets (each started fresh per run, on loopback; runs interleaved A B C A B C; cells are medians of the repetitions):',
+    '',
+    ...report.targets.map((t) => `- **${t.id}**: ${t.summary}`),
+    '',
+    `Herald runs with bench limits: ${Object.entries(HERALD_BENCH_LIMITS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')} (all bench connections share one admin token). Latency is publisher send to subscriber read, on the shared monotonic clock. "Herald ×" above 1 means Herald is better. "gen CPU" is the load generator's own CPU (100% = one core); near 100% in one process means the generator, not the server, was the limit. "other CPU" is what the rest of the machine used in the window (other workloads, kernel softirq time); with 2 cores, a high figure there means the run competed for CPU.`,
+  ].join('\n');
+}
+
+/** The Markdown report: header, then one table per scenario that ran. */
+export function renderMarkdown(report: BenchReport): string {
+  const filterModes = Object.fromEntries(report.targets.map((t) => [t.id, t.filterMode]));
+  const sections = report.scenarios
+    .map((scenario) => ({ scenario, runs: report.runs.filter((r) => r.scenario === scenario.id) }))
+    .filter((s) => s.runs.length > 0)
+    .map((s) => scenarioTable(s.scenario, combineRuns(s.runs), filterModes));
+  return `${[header(report), ...sections].join('\n\n')}\n`;
+}
+
+/** Writes `latest.md` and `latest.json` atomically (a crash mid-write leaves the previous files). */
+export function writeResults(mdPath: string, jsonPath: string, report: BenchReport): void {
+  mkdirSync(dirname(mdPath), { recursive: true });
+  const json = {
+    date: report.date,
+    command: report.command,
+    mode: report.mode,
+    machine: report.machine,
+    elapsedS: report.elapsedS,
+    heraldBenchLimits: HERALD_BENCH_LIMITS,
+    targets: report.targets.map(({ id, summary, filterMode }) => ({ id, summary, filterMode })),
+    scenarios: report.scenarios.map((s) => ({ id: s.id, title: s.title, goal: s.goal, timing: s.timing, reps: s.reps, rows: combineRuns(report.runs.filter((r) => r.scenario === s.id)) })),
+    runs: report.runs,
+  };
+  for (const [path, text] of [
+    [mdPath, renderMarkdown(report)],
+    [jsonPath, `${JSON.stringify(json, null, 1)}\n`],
+  ] as const) {
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
+}

@@ -1,0 +1,100 @@
+import type { FanoutCase, Scenario, Timing } from './scenario.js';
+
+/** Event data size in the fan-out scenarios, bytes (issue 5, S1). */
+export const PAYLOAD_BYTES = 256;
+
+const fanout = (subscribers: number, ratePerS: number, extra: Partial<FanoutCase> = {}): FanoutCase => ({
+  kind: 'fanout',
+  subscribers,
+  ratePerS,
+  payloadBytes: PAYLOAD_BYTES,
+  isGrouped: false,
+  isDeflate: false,
+  ...extra,
+});
+
+const FULL: Timing = { warmupMs: 2_000, windowMs: 5_000, drainMs: 3_000 };
+const QUICK: Timing = { warmupMs: 1_000, windowMs: 2_000, drainMs: 1_500 };
+
+/**
+ * The scenarios of issue 5. Quick mode (under 2 minutes) keeps S1, S3, S4 and
+ * the Herald-only ones at reduced sizes; full mode (under 15 minutes) runs
+ * all nine at the issue's sizes.
+ */
+export function catalogue(isQuick: boolean): Scenario[] {
+  const timing = isQuick ? QUICK : FULL;
+  const reps = isQuick ? 1 : 2;
+  const all: Array<Scenario & { isInQuick: boolean }> = [
+    { id: 'S1', title: 'seed load: 100 subscribers × 1,000 events/s, 256-byte events', goal: 'p99 ≤ 2 ms and no undelivered events', cases: [fanout(100, 1_000)], reps, timing, isInQuick: true },
+    { id: 'S2', title: '1,000 subscribers × 200 events/s', goal: 'none of its own; the baseline for S9', cases: [fanout(1_000, 200)], reps, timing, isInQuick: false },
+    {
+      id: 'S3',
+      title: 'saturation: 1,000 subscribers × 1,000 events/s (1M deliveries/s offered)',
+      goal: 'deliveries/s ≥ 0.8 × ws-once and ≥ 3 × socket.io; p99 ≤ 50 ms',
+      cases: [fanout(1_000, 1_000)],
+      reps,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S4',
+      title: 'filtered: 1,000 subscribers, each a different field filter matching 10% of 1,000 events/s',
+      goal: 'deliveries/s ≥ 0.6 × Herald S3 (with 10% matching, 100,000/s is the offered maximum)',
+      cases: [fanout(1_000, 1_000, { isGrouped: true })],
+      reps,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S5',
+      title: 'idle subscribed connections: server memory per connection',
+      goal: '≤ 10 KiB per idle subscribed connection',
+      cases: isQuick ? [{ kind: 'idle', connections: 5_000 }] : [{ kind: 'idle', connections: 5_000 }, { kind: 'idle', connections: 20_000 }],
+      reps: 1,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S6',
+      title: 'durable ingest: events/s acknowledged after storage',
+      goal: '≥ 50,000 events/s over WS with batches; ≥ 10,000/s over HTTP, one event per request',
+      cases: [
+        { kind: 'ingest', mode: 'http', publishers: 1, batchSize: 1 },
+        { kind: 'ingest', mode: 'http', publishers: 20, batchSize: 1 },
+        { kind: 'ingest', mode: 'ws', publishers: 1, batchSize: 100 },
+        { kind: 'ingest', mode: 'ws', publishers: 20, batchSize: 100 },
+      ],
+      reps: 1,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S7',
+      title: `history: filtered query latency over ${isQuick ? '100,000' : '1,000,000'} stored events`,
+      goal: 'p95 ≤ 50 ms',
+      cases: [{ kind: 'history', storedEvents: isQuick ? 100_000 : 1_000_000 }],
+      reps: 1,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S8',
+      title: `resume storm: ${isQuick ? '300' : '1,000'} clients reconnect at once with since ${isQuick ? '2,000' : '10,000'} events back`,
+      goal: 'all caught up within 5 s',
+      cases: [isQuick ? { kind: 'resume', clients: 300, back: 2_000 } : { kind: 'resume', clients: 1_000, back: 10_000 }],
+      reps: 1,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S9',
+      title: 'compression: S2 with permessage-deflate offered by clients, as browsers do',
+      goal: '≥ 0.5 × Herald S2 deliveries/s',
+      cases: [fanout(1_000, 200, { isDeflate: true })],
+      reps,
+      timing,
+      isInQuick: false,
+    },
+  ];
+  return all.filter((s) => !isQuick || s.isInQuick).map(({ isInQuick: _, ...scenario }) => scenario);
+}
