@@ -3,8 +3,9 @@
 import { resolve } from 'node:path';
 import type { HeraldEvent } from '@herald/protocol';
 import { resolveAdminToken } from './auth/admin-token-file.js';
-import { AuthenticatorChain } from './auth/authenticator.js';
+import { type Authenticator, AuthenticatorChain } from './auth/authenticator.js';
 import type { Identity } from './auth/identity.js';
+import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { StaticTokenAuthenticator, parseApiKey } from './auth/static-token-authenticator.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
@@ -81,7 +82,11 @@ function buildAuthenticator(config: HeraldConfig, adminToken: string): Authentic
     }
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  return new AuthenticatorChain([new StaticTokenAuthenticator(adminToken, keys)]);
+  const members: Authenticator[] = [new StaticTokenAuthenticator(adminToken, keys)];
+  // Static tokens first: they are a hash lookup, and a JWT-shaped API key stays an API key.
+  const { secret, publicKey, jwksUrl, issuer, audience } = config.jwt;
+  if ([secret, publicKey, jwksUrl, issuer, audience].some((v) => v !== undefined)) members.push(new JwtAuthenticator({ jwt: config.jwt }));
+  return new AuthenticatorChain(members);
 }
 
 /** Starts Herald with a validated config (see config/load-config.ts). */
