@@ -4,6 +4,7 @@ import type { CliIo } from '../src/cli/cli-io.js';
 import { publishCommand } from '../src/cli/publish-command.js';
 import { serveCommand } from '../src/cli/serve-command.js';
 import { tailCommand } from '../src/cli/tail-command.js';
+import { registerTokenCommand } from '../src/cli/token-command.js';
 import { VERSION } from '../src/version.js';
 
 const io: CliIo = { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, version: VERSION };
@@ -31,6 +32,7 @@ Run "herald <command> --help" for a command's flags and examples.`,
 program.addCommand(serveCommand(io), { isDefault: true });
 program.addCommand(publishCommand(io));
 program.addCommand(tailCommand(io));
+registerTokenCommand(program, io);
 // Commander exits 1 on a bad command line; Herald keeps 1 for failures and 2 for usage.
 for (const command of [program, ...program.commands]) command.exitOverride();
 
