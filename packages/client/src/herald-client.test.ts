@@ -185,7 +185,7 @@ describe('HeraldClient', () => {
       server.last.drop(1006);
       await vi.advanceTimersByTimeAsync(100);
       server.last.welcome(520);
-      expect(server.last.lastFrame('subscribe').since).toBe(500);
+      expect(server.last.lastFrame('subscribe')).toMatchObject({ subscription_id: sub.id, since: 500 });
     });
 
     it('sends subscriptions made while offline once connected, and routes one frame to every listed subscription', async () => {
