@@ -11,7 +11,11 @@ import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { HeraldConfig } from './config/config-schema.js';
 import { ConfigError } from './errors/herald-error.js';
+import { AuditLog } from './audit/audit-log.js';
+import { ConnectionRegistry } from './connection/connection-registry.js';
 import { ActionRouter } from './gateway/action-router.js';
+import { PublishRateLimiter } from './gateway/publish-rate-limiter.js';
+import { registerConnectionRoutes } from './gateway/routes/connection-routes.js';
 import { buildHttpApp } from './gateway/http-app.js';
 import { findDashboardDir, registerDashboardRoutes } from './gateway/routes/dashboard-routes.js';
 import { registerEventRoutes } from './gateway/routes/event-routes.js';
@@ -100,21 +104,21 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const bus = buildBus(config);
   await store.open();
 
-  const registry = new EventRegistry(config.registry);
+  const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
   let hub: Hub | undefined;
-  let ws: WsEndpoint | undefined;
+  const registry = new ConnectionRegistry();
   const metrics = new Metrics({
     storeCount: () => store.count(),
     storeSize: () => store.sizeBytes(),
     subscriptions: () => hub?.subscriptionCount ?? 0,
   });
-  const publisher = new Publisher({ registry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
   await publisher.init();
-  hub = new Hub({ resolver: registry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
+  hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   const liveHub = hub;
   await bus.start((event: HeraldEvent, json: string) => liveHub.dispatch(event, json));
-  const history = new HistoryService({ store, resolver: registry, limits: config.limits });
+  const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
 
   const app = await buildHttpApp({
     logger,
@@ -131,15 +135,19 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     store,
     bus,
     metrics,
-    activeConnections: () => ws?.size ?? 0,
+    activeConnections: () => registry.size,
     isReady: () => isReady,
   });
-  registerEventRoutes(app, { publisher, history, store, registry });
-  if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
+  const publishLimiter = new PublishRateLimiter(config.limits.publishesPerSecond);
+  const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
+  const audit = new AuditLog(publishAsSystem, logger, config.lifecycleEvents);
+  registerEventRoutes(app, { publisher, publishLimiter, history, store, registry: eventRegistry });
 
-  const router = new ActionRouter({ hub, publisher, registry, history, authenticate, onReauthenticated: () => undefined });
-  ws = new WsEndpoint({ config, hub, router, metrics, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
+  const router = new ActionRouter({ hub, publisher, registry: eventRegistry, history, publishLimiter, audit });
+  const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
   ws.attach(app.server);
+  registerConnectionRoutes(app, { registry, hub, ws });
+  if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -148,7 +156,6 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const httpUrl = `http://${hostForUrl}:${port}`;
   isReady = true;
 
-  const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
   const timers: NodeJS.Timeout[] = [];
   if (config.metricsEventIntervalMs > 0) {
     const t = setInterval(() => {
@@ -174,7 +181,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     (stopping ??= (async () => {
       isReady = false;
       for (const t of timers) clearInterval(t);
-      await ws?.stop();
+      await ws.stop();
       await app.close();
       await bus.stop();
       await store.close();

@@ -17,6 +17,8 @@ export interface TestServer extends HeraldHandle {
 /**
  * Starts a real Herald on 127.0.0.1 port 0 with a fresh SQLite file, a known
  * admin token and silent logs. Pass `dataDir` to reuse a folder (restarts).
+ * Herald's own lifecycle and metrics events are off unless a test turns them
+ * on, so that the seqs a test counts are its own.
  */
 export async function startTestServer(overrides: HeraldConfigInput & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -26,6 +28,7 @@ export async function startTestServer(overrides: HeraldConfigInput & { dataDir?:
     adminToken: TEST_ADMIN_TOKEN,
     logLevel: 'silent',
     metricsEventIntervalMs: 0,
+    lifecycleEvents: false,
     dashboard: false,
     ...overrides,
     dataDir,

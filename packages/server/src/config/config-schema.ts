@@ -47,6 +47,8 @@ export const limitsSchema = z.strictObject({
   maxConnectionLifetimeMs: nonNegativeInt('ms').default(24 * 3600 * 1000),
   /** Close a connection that sent nothing and had no subscription for this long, ms; 0 disables. */
   idleTimeoutMs: nonNegativeInt('ms').default(0),
+  /** How long before a token expires the connection gets `token_expiring`, ms. */
+  tokenExpiringNoticeMs: positiveInt('ms').default(60_000),
   /** Grace after token expiry during which a fresh `auth` keeps the connection, ms. */
   tokenGraceMs: nonNegativeInt('ms').default(30_000),
 });
@@ -102,6 +104,8 @@ export const configSchema = z.strictObject({
   replayBufferEvents: positiveInt('events').default(20_000),
   /** How often the `metrics` system event is published, ms; 0 disables. */
   metricsEventIntervalMs: nonNegativeInt('ms').default(5_000),
+  /** Publish `connection.*`, `user_login` and `audit.*` events. */
+  lifecycleEvents: z.boolean().default(true),
   /** Serve the dashboard at `/`. */
   dashboard: z.boolean().default(true),
   /** Event registry additions and overrides. */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, type CloseReason } from '@herald/protocol';
-import type { Identity } from '../auth/identity.js';
+import { isAdmin, type Identity } from '../auth/identity.js';
 import type { LimitsConfig } from '../config/config-schema.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import type { Flushable, FlushScheduler } from './flush-scheduler.js';
@@ -16,6 +16,8 @@ export interface ConnectionInfo {
   correlationId: string | undefined;
   /** The path's client id (`/ws/:clientId`), when given. */
   requestedClientId: string | undefined;
+  /** `?all_orgs=true`: an identity with the admin permission sees every org's events. */
+  wantsAllOrgs: boolean;
 }
 
 /** Counters a connection reports to the metrics module. */
@@ -42,6 +44,10 @@ export class ClientConnection implements Subscriber, Flushable {
   private queue: Array<Buffer | string> = [];
   private queuedLength = 0;
   private closed = false;
+  /** Why Herald closed it, when Herald did (for `connection.closed`). */
+  closeReason: CloseReason | undefined;
+  closeCode: number | undefined;
+  closeText: string | undefined;
   readonly rateLimit: TokenBucket;
 
   constructor(
@@ -59,8 +65,12 @@ export class ClientConnection implements Subscriber, Flushable {
   }
 
   get seesAllOrgs(): boolean {
-    // The operator's admin token sees every org; other identities only their current one.
-    return this.identity.kind === 'admin';
+    // The operator's admin token sees every org; other admins when they ask; everyone else only their current org.
+    return this.identity.kind === 'admin' || (this.info.wantsAllOrgs && isAdmin(this.identity));
+  }
+
+  get isAdmin(): boolean {
+    return isAdmin(this.identity);
   }
 
   get correlationId(): string | undefined {
@@ -122,6 +132,9 @@ export class ClientConnection implements Subscriber, Flushable {
     this.flush();
     this.closed = true;
     const { code, meaning } = CLOSE_CODES[reason];
+    this.closeReason = reason;
+    this.closeCode = code;
+    this.closeText = text ?? meaning;
     // A close reason is limited to 123 bytes.
     this.ws.close(code, (text ?? meaning).slice(0, 120));
     const timer = setTimeout(() => this.ws.terminate(), 5_000);

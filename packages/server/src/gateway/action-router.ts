@@ -3,7 +3,7 @@ import {
   type RequestId,
   normalizeHistoryQuery,
 } from '@herald/protocol';
-import type { AuthResult } from '../auth/authenticator.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { isAdmin } from '../auth/identity.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { HeraldError } from '../errors/herald-error.js';
@@ -11,15 +11,15 @@ import { describeSubscription, type Hub } from '../hub/hub.js';
 import type { Publisher } from '../hub/publisher.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { HistoryService } from '../history/history-service.js';
+import type { PublishRateLimiter } from './publish-rate-limiter.js';
 
 export interface ActionRouterDeps {
   hub: Hub;
   publisher: Publisher;
   registry: EventRegistry;
   history: HistoryService;
-  authenticate(token: string): Promise<AuthResult>;
-  /** Called after a successful `auth` re-authentication. */
-  onReauthenticated(connection: ClientConnection): void;
+  publishLimiter: PublishRateLimiter;
+  audit: AuditLog;
 }
 
 type Reply = Record<string, unknown> & { type: string };
@@ -58,6 +58,7 @@ export class ActionRouter {
       case 'publish': {
         const m = msg as Extract<ClientMessage, { action: 'publish' }>;
         const items = m.events ?? [m.event];
+        this.deps.publishLimiter.take(conn.identity.id, items.length);
         const r = await this.deps.publisher.publish(conn.identity, items, { isBatch: m.events !== undefined });
         const reply: Reply = { type: 'published', ids: r.ids, seqs: r.seqs };
         if (r.duplicates.length > 0) reply.duplicates = r.duplicates;
@@ -70,19 +71,29 @@ export class ActionRouter {
         const page = await this.deps.history.query(conn.identity, conn.org, q.value, conn.correlationId);
         return { type: 'history', events: page.events, next_cursor: page.next_cursor };
       }
-      case 'auth': {
-        const m = msg as Extract<ClientMessage, { action: 'auth' }>;
-        const r = await this.deps.authenticate(m.token);
-        if (!r.ok) throw new HeraldError(r.code, r.message);
-        conn.setIdentity(r.identity);
-        this.deps.onReauthenticated(conn);
-        return { type: 'authenticated', user: describeUser(conn) };
-      }
+      case 'context_switch':
+        return this.contextSwitch(conn, (msg as Extract<ClientMessage, { action: 'context_switch' }>).org);
       default:
-        throw new HeraldError('unknown_action', `unknown action "${msg.action}"; the actions are ping, get_metadata, subscribe, unsubscribe, list_subscriptions, publish, history, auth`, {
-          path: 'action',
-        });
+        throw new HeraldError(
+          'unknown_action',
+          `unknown action "${msg.action}"; the actions are ping, get_metadata, subscribe, unsubscribe, list_subscriptions, publish, history, auth, context_switch`,
+          { path: 'action' },
+        );
     }
+  }
+
+  /** Seed 000's context switch: subscriptions see the new org's events from the next event on. */
+  private contextSwitch(conn: ClientConnection, org: string): Reply {
+    const identity = conn.identity;
+    if (!identity.orgs.includes(org) && !isAdmin(identity)) {
+      throw new HeraldError('forbidden', `you may switch only to an org listed in your token's orgs claim (${identity.orgs.join(', ') || 'none'})`, {
+        path: 'org',
+      });
+    }
+    const from = conn.org ?? null;
+    conn.org = org;
+    this.deps.audit.record('audit.context_switch', { user: identity.id, client_id: conn.id, from, to: org }, { org });
+    return { type: 'context_switched', from, to: org, context_type: 'organization' };
   }
 }
 

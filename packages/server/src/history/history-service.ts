@@ -7,6 +7,7 @@ import { HeraldError } from '../errors/herald-error.js';
 import { compileFilter } from '../matching/compile-filter.js';
 import type { FilterFieldResolver } from '../matching/matching.js';
 import type { EventStore } from '../store/event-store.js';
+import { ADMIN_ONLY_CATEGORY } from '../hub/hub.js';
 
 /**
  * History queries for HTTP and WS alike, with the same visibility rules as
@@ -38,13 +39,15 @@ export class HistoryService {
     if (correlationId !== undefined) q.correlation_id = correlationId;
     const filter = query.filters ? compileFilter(query.filters, this.deps.resolver) : undefined;
     let predicate: ((e: HeraldEvent) => boolean) | undefined = filter;
+    const admin = isAdmin(identity);
     if (!seesAll) {
-      // Org isolation: the caller's org and org-less events only.
+      // Org isolation: the caller's org and org-less events only; the audit trail for admins only.
       if (q.org !== undefined && q.org !== org) {
         throw new HeraldError('forbidden', `you may read only your own org's history${org ? ` ("${org}")` : ''}`, { path: 'org' });
       }
       delete q.org;
-      predicate = (e) => (e.org === undefined || e.org === org) && (filter === undefined || filter(e));
+      predicate = (e) =>
+        (e.org === undefined || e.org === org) && (admin || e.category !== ADMIN_ONLY_CATEGORY) && (filter === undefined || filter(e));
     }
     return this.deps.store.history(q, predicate);
   }

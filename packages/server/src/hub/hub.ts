@@ -35,9 +35,13 @@ export interface HubMember {
   matched: string[];
 }
 
-/** True when the subscriber may see the event: org isolation and connection correlation id. */
+/** Categories only admins see: the audit trail and connection lifecycle carry addresses and user ids. */
+export const ADMIN_ONLY_CATEGORY = 'audit';
+
+/** True when the subscriber may see the event: org isolation, the admin-only audit trail, and the connection's correlation id. */
 export function isVisibleTo(subscriber: Subscriber, event: HeraldEvent): boolean {
   if (event.org !== undefined && !subscriber.seesAllOrgs && event.org !== subscriber.org) return false;
+  if (event.category === ADMIN_ONLY_CATEGORY && !subscriber.isAdmin) return false;
   if (subscriber.correlationId !== undefined && event.correlation_id !== subscriber.correlationId) return false;
   return true;
 }
@@ -67,7 +71,7 @@ export class Hub {
       headSeq: () => number;
     },
   ) {
-    this.replayer = new Replayer({ store: deps.store, buffer: deps.buffer, headSeq: deps.headSeq });
+    this.replayer = new Replayer({ store: deps.store, buffer: deps.buffer, headSeq: deps.headSeq, maxQueuedBytes: deps.limits.maxQueuedBytes });
   }
 
   get connectionCount(): number {
@@ -125,13 +129,13 @@ export class Hub {
         max: limits.maxFilterKeys,
       });
     }
-    for (const pattern of params.event_types) {
-      if (!can(subscriber.identity, 'subscribe', pattern)) {
-        throw new HeraldError('forbidden', `subscribing to "${pattern}" needs the permission subscribe:${pattern} (or a wider one)`, {
-          path: 'event_types',
-          permission: `subscribe:${pattern}`,
-        });
-      }
+    const refused = params.event_types.find((pattern) => !can(subscriber.identity, 'subscribe', pattern));
+    if (refused !== undefined) {
+      // Refused whole, never silently narrowed.
+      throw new HeraldError('forbidden', `subscribing to "${refused}" needs the permission subscribe:${refused} (or a wider one)`, {
+        path: 'event_types',
+        permission: `subscribe:${refused}`,
+      });
     }
     const predicate = compileFilter(filters, this.deps.resolver);
     const id = params.subscription_id ?? this.nextId(member);
@@ -195,6 +199,22 @@ export class Hub {
       }
     }
     return touched;
+  }
+
+  /** Drops the subscriptions the subscriber's (new) identity no longer allows; returns their ids. */
+  revalidate(subscriber: Subscriber): string[] {
+    const member = this.member(subscriber);
+    const dropped: string[] = [];
+    for (const sub of [...member.subscriptions.values()]) {
+      if (sub.patterns.every((p) => can(subscriber.identity, 'subscribe', p))) continue;
+      this.removeSubscription(member, sub.id);
+      dropped.push(sub.id);
+    }
+    return dropped;
+  }
+
+  subscriptionCountOf(subscriber: Subscriber): number {
+    return this.members.get(subscriber.id)?.subscriptions.size ?? 0;
   }
 
   list(subscriber: Subscriber): SubscriptionInfo[] {

@@ -18,12 +18,13 @@ function replayFrame(subscriptionId: string, json: string): Buffer {
  * Replays what a subscription missed, then hands it to live delivery with no
  * gap and no duplicate. While the subscription replays, live dispatch skips
  * it; the replay reads the store up to where the in-memory buffer begins,
- * then finishes from the buffer synchronously (up to the newest seq) and
- * switches the subscription to live in the same turn, so nothing can fall
- * between the two.
+ * then continues from the buffer, pausing whenever the connection's queue
+ * passes a high-water mark (so a long replay never trips the slow-consumer
+ * bound); the run that reaches the newest seq switches the subscription to
+ * live in the same turn, so nothing can fall between the two.
  */
 export class Replayer {
-  constructor(private readonly deps: { store: EventStore; buffer: ReplayBuffer; headSeq: () => number }) {}
+  constructor(private readonly deps: { store: EventStore; buffer: ReplayBuffer; headSeq: () => number; maxQueuedBytes: number }) {}
 
   async replay(subscriber: Subscriber, sub: Subscription, since: number | string): Promise<void> {
     const { store, buffer } = this.deps;
@@ -39,24 +40,41 @@ export class Replayer {
         count++;
       }
     };
+    const highWater = Math.min(REPLAY_HIGH_WATER_BYTES, Math.floor(this.deps.maxQueuedBytes / 4));
+    const isCurrent = () => subscriber.isOpen && sub.member.subscriptions.get(sub.id) === sub;
+    const drain = async () => {
+      while (subscriber.isOpen && subscriber.queuedBytes > highWater) await new Promise((r) => setTimeout(r, 5));
+    };
     for (;;) {
-      if (!subscriber.isOpen || sub.member.subscriptions.get(sub.id) !== sub) return;
+      if (!isCurrent()) return;
       const first = this.bufferStart();
-      if (cursor + 1 >= first) break; // the rest is in memory
-      const page = await store.readAfter(cursor, STORE_PAGE);
-      let advanced = false;
-      for (const event of page) {
-        if (event.seq >= first) break;
-        send(event, JSON.stringify(event));
-        cursor = event.seq;
-        advanced = true;
+      if (cursor + 1 < first) {
+        // Older than memory: read a page from the store.
+        const page = await store.readAfter(cursor, STORE_PAGE);
+        let advanced = false;
+        for (const event of page) {
+          if (event.seq >= first) break;
+          send(event, JSON.stringify(event));
+          cursor = event.seq;
+          advanced = true;
+        }
+        if (!advanced) cursor = first - 1; // the store holds nothing more below the buffer
+        await drain();
+        continue;
       }
-      if (!advanced) break; // the store holds nothing more below the buffer
-      while (subscriber.isOpen && subscriber.queuedBytes > REPLAY_HIGH_WATER_BYTES) await new Promise((r) => setTimeout(r, 5));
+      // From memory, synchronously, until the head or the high-water mark.
+      let isAtHead = true;
+      buffer.forEachAfter(cursor, (entry) => {
+        if (!isAtHead) return;
+        send(entry.event, entry.json);
+        cursor = entry.event.seq;
+        if (subscriber.queuedBytes > highWater) isAtHead = false;
+      });
+      // Reaching the head in this same turn means nothing can fall between replay and live.
+      if (isAtHead || cursor >= this.deps.headSeq()) break;
+      await drain();
     }
-    if (!subscriber.isOpen || sub.member.subscriptions.get(sub.id) !== sub) return;
-    // Synchronous from here to the switch to live: no event can slip between.
-    buffer.forEachAfter(cursor, (entry) => send(entry.event, entry.json));
+    if (!isCurrent()) return;
     const toSeq = this.deps.headSeq();
     sub.isReplaying = false;
     const marker: Record<string, unknown> = { type: 'replayed', subscription_id: sub.id, count, to_seq: toSeq, recovered };

@@ -11,6 +11,8 @@ export interface Subscriber {
   readonly org: string | undefined;
   /** True for identities that see every org's events. */
   readonly seesAllOrgs: boolean;
+  /** Admins see the audit trail (`audit.*`, `connection.*`). */
+  readonly isAdmin: boolean;
   /** A connection opened with a correlation id sees only that id's events. */
   readonly correlationId: string | undefined;
   readonly isOpen: boolean;

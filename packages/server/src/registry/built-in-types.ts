@@ -6,7 +6,7 @@ export const BUILT_IN_CATEGORIES: ReadonlyArray<{ id: string; label: string }> =
   { id: 'agent', label: 'Agents' },
   { id: 'user', label: 'Users' },
   { id: 'system', label: 'System' },
-  { id: 'audit', label: 'Audit' },
+  { id: 'audit', label: 'Audit & connections' },
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'claude', label: 'Claude sessions' },
   { id: 'repo', label: 'Repositories' },
@@ -114,7 +114,7 @@ export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
   def('performance.*', 'performance', 'Performance events', 'performance.slowOperation.detected, …', '🐢', [
     { name: 'min_duration_ms', label: 'Min duration (ms)', type: 'number', path: 'data.duration_ms', operator: 'gte' },
   ]),
-  def('connection.*', 'dashboard', 'Connection lifecycle', 'connection.opened and connection.closed (with reason).', '🔌', []),
+  def('connection.*', 'audit', 'Connection lifecycle', 'connection.opened and connection.closed (with reason).', '🔌', []),
   def('audit.*', 'audit', 'Audit trail', 'audit.login, audit.auth_failed, audit.permission_denied, audit.context_switch, …', '🛡️', [
     { name: 'actor', label: 'Actor', type: 'text', path: 'data.actor' },
   ]),
