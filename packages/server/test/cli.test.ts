@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/herald.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+// tsx's loader in this very process: its CLI would run the code in a grandchild that outlives a killed parent.
+const TSX_LOADER = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 /** A running `herald` process whose output is collected as it arrives. */
 class CliProcess {
@@ -19,7 +20,7 @@ class CliProcess {
   constructor(args: string[], env: Record<string, string> = {}, cwd = tmpdir()) {
     // A clean environment: no HERALD_* of the machine running the tests, no colours.
     const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' };
-    this.child = spawn(process.execPath, [TSX, BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--import', TSX_LOADER, BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
