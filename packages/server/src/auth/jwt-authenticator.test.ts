@@ -143,13 +143,14 @@ describe('JwtAuthenticator', () => {
       server = undefined;
     });
 
-    /** Serves `keys()` at /jwks.json on port 0 and counts the fetches. */
-    async function serveJwks(keys: () => JWK[]): Promise<{ url: string; fetches: () => number }> {
+    /** Serves `keys()` at /jwks.json on port 0 (or answers `status` without a body) and counts the fetches. */
+    async function serveJwks(keys: () => JWK[], status = 200): Promise<{ url: string; fetches: () => number }> {
       let fetches = 0;
       server = createServer((req, res) => {
         fetches++;
+        res.statusCode = status;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ keys: keys() }));
+        res.end(status === 200 ? JSON.stringify({ keys: keys() }) : '');
       });
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
@@ -201,6 +202,12 @@ describe('JwtAuthenticator', () => {
       server = undefined;
       const key = await keyWithKid('RS256', 'k');
       expectRefused(await withJwks(url, 0).authenticate(await sign(key.privateKey, 'RS256', {}, { kid: 'k' })), 'unauthorized', /could not load its JWKS/);
+    });
+
+    it('refuses, saying the key set could not be loaded, when the JWKS server answers with an error status', async () => {
+      const { url } = await serveJwks(() => [], 503);
+      const key = await keyWithKid('ES256', 'k');
+      expectRefused(await withJwks(url, 0).authenticate(await sign(key.privateKey, 'ES256', {}, { kid: 'k' })), 'unauthorized', /could not load its JWKS/);
     });
   });
 

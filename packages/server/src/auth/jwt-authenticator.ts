@@ -37,6 +37,9 @@ export interface JwtAuthenticatorOptions {
   nowMs?: () => number;
 }
 
+/** The JWKS could not be fetched or read; the token itself may be fine. */
+class JwksUnavailableError extends Error {}
+
 type Refusal = Extract<AuthResult, { ok: false }>;
 
 const refuse = (message: string): Refusal => ({ ok: false, code: 'unauthorized', message });
@@ -124,8 +127,18 @@ export class JwtAuthenticator implements Authenticator {
     // With both a PEM and a JWKS, a token naming a kid is meant for the key set.
     const isForPublicKey = this.publicKey?.algorithms.includes(alg) === true && !(this.jwks && header.kid !== undefined);
     if (isForPublicKey && this.publicKey) return this.publicKey.key;
-    if (this.jwks) return this.jwks(header, jws);
+    if (this.jwks) return this.keyFromJwks(this.jwks, header, jws);
     throw new errors.JOSEAlgNotAllowed('no key for this algorithm');
+  }
+
+  /** Tells "no such kid" apart from "the key set could not be loaded" (network, HTTP status, timeout, bad JSON). */
+  private async keyFromJwks(jwks: JWTVerifyGetKey, ...args: Parameters<JWTVerifyGetKey>) {
+    try {
+      return await jwks(...args);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new JwksUnavailableError('the JWKS could not be loaded', { cause: error });
+    }
   }
 
   private describeFailure(error: unknown): Refusal {
@@ -142,8 +155,7 @@ export class JwtAuthenticator implements Authenticator {
     if (error instanceof errors.JWKSNoMatchingKey) return refuse('no key in the JWKS matches the JWT "kid"; it may be revoked or not yet published');
     if (error instanceof errors.JWKSMultipleMatchingKeys) return refuse('several keys in the JWKS match the JWT; give it a "kid"');
     if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return refuse('the JWT is malformed (its header, payload or signature does not decode)');
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return refuse('the server could not load its JWKS to verify the token; try again later');
-    if (error instanceof TypeError && this.jwks) return refuse('the server could not load its JWKS to verify the token; try again later');
+    if (error instanceof JwksUnavailableError) return refuse('the server could not load its JWKS to verify the token; try again later');
     return refuse('the JWT could not be verified');
   }
 }
