@@ -114,7 +114,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    req.log.debug({ req: { id: req.id, method: req.method, url: req.url }, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.debug({ req: { method: req.method, url: redactQueryToken(req.url) }, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
@@ -131,6 +131,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   );
 
   return app;
+}
+
+/** A URL fit for a log: the `token` query parameter's value is replaced. */
+export function redactQueryToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }
 
 /** The API and metrics need a token; health, docs and the dashboard's files do not. */
