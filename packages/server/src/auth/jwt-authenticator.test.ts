@@ -27,6 +27,8 @@ function withSecret(jwt: Partial<ConstructorParameters<typeof JwtAuthenticator>[
 function expectRefused(result: AuthResult | undefined, code: 'unauthorized' | 'token_expired', message: RegExp): void {
   expect(result).toMatchObject({ ok: false, code });
   expect((result as { message: string }).message).toMatch(message);
+  // A WebSocket close reason holds 123 bytes; the connection cuts at 120.
+  expect((result as { message: string }).message.length).toBeLessThanOrEqual(120);
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -194,6 +196,12 @@ describe('JwtAuthenticator', () => {
       expect(await auth.authenticate(await sign(known.privateKey, 'ES256', {}, { kid: 'known' }))).toMatchObject({ ok: true });
       expectRefused(await auth.authenticate(await sign(stranger.privateKey, 'ES256', {}, { kid: 'stranger' })), 'unauthorized', /no key in the JWKS matches/);
       expect(jwks.fetches()).toBe(1);
+    });
+
+    it('refuses an HS256 token, naming what the key set accepts', async () => {
+      const { url } = await serveJwks(() => []);
+      const token = await sign(secretKey(), 'HS256');
+      expectRefused(await withJwks(url, 0).authenticate(token), 'unauthorized', /signed with "HS256"; this server accepts RS\/PS\/ES\/EdDSA keys from the JWKS$/);
     });
 
     it('refuses, saying the key set could not be loaded, when the JWKS server is unreachable', async () => {

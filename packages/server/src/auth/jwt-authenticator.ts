@@ -68,6 +68,8 @@ export class JwtAuthenticator implements Authenticator {
   private readonly publicKey: { key: KeyObject; algorithms: string[] } | undefined;
   private readonly jwks: JWTVerifyGetKey | undefined;
   private readonly algorithms: string[];
+  /** The accepted algorithms in words, short enough for a 123-byte close reason. */
+  private readonly accepted: string;
   private readonly jwt: HeraldConfig['jwt'];
   private readonly nowMs: () => number;
 
@@ -93,6 +95,7 @@ export class JwtAuthenticator implements Authenticator {
     this.algorithms = [
       ...new Set([...(this.secret ? ['HS256'] : []), ...(this.publicKey?.algorithms ?? []), ...(this.jwks ? JWKS_ALGORITHMS : [])]),
     ];
+    this.accepted = this.jwks ? `${this.secret ? 'HS256 or ' : ''}RS/PS/ES/EdDSA keys from the JWKS` : this.algorithms.join(', ');
   }
 
   async authenticate(token: string): Promise<AuthResult | undefined> {
@@ -101,7 +104,7 @@ export class JwtAuthenticator implements Authenticator {
     const alg = headerAlgorithm(token);
     if (alg === undefined) return refuse('the JWT header is not valid base64url JSON with an "alg"');
     if (alg === 'none') return refuse('unsigned JWTs (alg "none") are refused');
-    if (!this.algorithms.includes(alg)) return refuse(`the JWT is signed with ${printable(alg)}; this server accepts ${this.algorithms.join(', ')}`);
+    if (!this.algorithms.includes(alg)) return refuse(`the JWT is signed with ${printable(alg)}; this server accepts ${this.accepted}`);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, (header, jws) => this.keyFor(header, jws), {
@@ -150,7 +153,7 @@ export class JwtAuthenticator implements Authenticator {
     if (error instanceof errors.JWTClaimValidationFailed) return refuse(describeClaimFailure(error, this.jwt));
     if (error instanceof errors.JWSSignatureVerificationFailed) return refuse('the JWT signature does not verify with the configured key');
     if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-      return refuse(`the JWT algorithm or key type is not accepted; this server accepts ${this.algorithms.join(', ')}`);
+      return refuse(`the JWT algorithm or key type is not accepted; this server accepts ${this.accepted}`);
     }
     if (error instanceof errors.JWKSNoMatchingKey) return refuse('no key in the JWKS matches the JWT "kid"; it may be revoked or not yet published');
     if (error instanceof errors.JWKSMultipleMatchingKeys) return refuse('several keys in the JWKS match the JWT; give it a "kid"');
