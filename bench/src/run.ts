@@ -3,7 +3,7 @@ import { parseArgs, USAGE } from './cli/args.js';
 import { combineRuns } from './report/combine.js';
 import { machineInfo } from './report/machine.js';
 import { Progress } from './report/progress.js';
-import { writeResults, type BenchReport } from './report/results-file.js';
+import { goalsSection, writeResults, type BenchReport } from './report/results-file.js';
 import { scenarioTable } from './report/scenario-table.js';
 import { caseLabel } from './scenarios/case-label.js';
 import { catalogue } from './scenarios/catalogue.js';
@@ -80,6 +80,7 @@ async function main(): Promise<number> {
     writeResults(`${resultsDir}latest.md`, `${resultsDir}latest.json`, report);
   }
   progress.clear();
+  process.stdout.write(`\n${goalsSection(report)}\n`);
   process.stdout.write(`\nwrote ${resultsDir}latest.md and latest.json in ${Math.round((Date.now() - startMs) / 1000)} s\n`);
   return 0;
 }

@@ -4,7 +4,9 @@ import type { Scenario } from '../scenarios/scenario.js';
 import type { RunResult } from '../scenarios/run-result.js';
 import type { Target } from '../targets/target.js';
 import { HERALD_BENCH_LIMITS } from '../targets/herald-target.js';
-import { combineRuns } from './combine.js';
+import { combineRuns, type CombinedRow } from './combine.js';
+import { formatTable } from './format.js';
+import { checkGoals } from './goals.js';
 import type { MachineInfo } from './machine.js';
 import { scenarioTable } from './scenario-table.js';
 
@@ -52,7 +54,20 @@ export function renderMarkdown(report: BenchReport): string {
     .map((scenario) => ({ scenario, runs: report.runs.filter((r) => r.scenario === scenario.id) }))
     .filter((s) => s.runs.length > 0)
     .map((s) => scenarioTable(s.scenario, combineRuns(s.runs), filterModes));
-  return `${[header(report), ...sections].join('\n\n')}\n`;
+  return `${[header(report), goalsSection(report), ...sections].join('\n\n')}\n`;
+}
+
+/** Issue 5's goals for Herald against this run. */
+export function goalsSection(report: BenchReport): string {
+  const rows: Partial<Record<Scenario['id'], CombinedRow[]>> = {};
+  for (const scenario of report.scenarios) {
+    const runs = report.runs.filter((r) => r.scenario === scenario.id);
+    if (runs.length > 0) rows[scenario.id] = combineRuns(runs);
+  }
+  const checks = checkGoals(rows);
+  if (checks.length === 0) return '## Goals\n\nNo scenario with a goal ran.';
+  const verdict = (isMet: boolean | undefined): string => (isMet === undefined ? '–' : isMet ? 'met' : 'not met');
+  return ['## Goals (issue 5)', '', formatTable([{ title: 'scenario' }, { title: 'goal' }, { title: 'measured' }, { title: 'verdict' }], checks.map((c) => [c.scenario, c.goal, c.measured, verdict(c.isMet)]))].join('\n');
 }
 
 /** Writes `latest.md` and `latest.json` atomically (a crash mid-write leaves the previous files). */
@@ -67,6 +82,7 @@ export function writeResults(mdPath: string, jsonPath: string, report: BenchRepo
     heraldBenchLimits: HERALD_BENCH_LIMITS,
     targets: report.targets.map(({ id, summary, filterMode }) => ({ id, summary, filterMode })),
     scenarios: report.scenarios.map((s) => ({ id: s.id, title: s.title, goal: s.goal, timing: s.timing, reps: s.reps, rows: combineRuns(report.runs.filter((r) => r.scenario === s.id)) })),
+    goals: checkGoals(Object.fromEntries(report.scenarios.map((s) => [s.id, combineRuns(report.runs.filter((r) => r.scenario === s.id))]).filter(([, rows]) => (rows as CombinedRow[]).length > 0))),
     runs: report.runs,
   };
   for (const [path, text] of [

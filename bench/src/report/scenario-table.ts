@@ -74,6 +74,7 @@ const RESUME: MetricColumn[] = [
   { title: 'server CPU', value: metric('serverCpuPct', 'pct') },
   { title: 'peak RSS MiB', value: metric('serverPeakRssMiB', 'int') },
   { title: 'gen CPU', value: metric('generatorCpuPct', 'pct') },
+  { title: 'other CPU', value: metric('otherCpuPct', 'pct') },
 ];
 
 function columnsFor(scenario: Scenario): MetricColumn[] {
@@ -92,7 +93,9 @@ function columnsFor(scenario: Scenario): MetricColumn[] {
 }
 
 /** The scenario's table (Markdown), its goal, then its notes. */
-export function scenarioTable(scenario: Scenario, rows: CombinedRow[], filterModes: Record<string, string>): string {
+export function scenarioTable(scenario: Scenario, combined: CombinedRow[], filterModes: Record<string, string>): string {
+  // Targets that could not take part go last, once.
+  const rows = [...combined.filter((r) => r.status === 'ok' || r.status === 'failed'), ...combined.filter((r) => r.status === 'n/a' || r.status === 'skipped')];
   const metrics = columnsFor(scenario);
   const hasCases = new Set(rows.map((r) => r.caseLabel)).size > 1 || scenario.cases[0]?.kind === 'history';
   const isFiltered = scenario.cases.some((c) => c.kind === 'fanout' && c.isGrouped);

@@ -32,7 +32,7 @@ export async function runHistory(target: RunningTarget, c: HistoryCase, windowMs
   try {
     const seeded = await seedEvents(worker, target, c.storedEvents);
     const seedRate = seeded.stored / (seeded.elapsedMs / 1000);
-    const result = await worker.call<HistoryResult>({ cmd: 'history', spec: target.spec, queries: HISTORY_QUERIES, rounds: 1_000, maxMs: windowMs * 2 }, windowMs * 2 + 120_000);
+    const result = await worker.call<HistoryResult>({ cmd: 'history', spec: target.spec, queries: HISTORY_QUERIES, rounds: 200, maxMs: windowMs * 3 }, windowMs * 3 + 120_000);
     return HISTORY_QUERIES.map((q) => {
       const entry = result.byQuery[q.name]!;
       const latency = mergeEncoded([entry.histogram]);

@@ -1,5 +1,5 @@
 import { nowUs } from '../clock.js';
-import { readMemoryKiB } from '../proc/proc-stats.js';
+import { readCpuUs, readMachineBusyUs, readMemoryKiB } from '../proc/proc-stats.js';
 import type { RunningTarget } from '../targets/target.js';
 import type { ResumeResult } from '../worker/messages.js';
 import { killWorkers, spawnWorkers, type WorkerHandle } from '../worker/worker-handle.js';
@@ -8,7 +8,6 @@ import { seedEvents } from './history-run.js';
 import { sourceAddress } from './idle-run.js';
 import type { ResumeCase } from './scenario.js';
 import { cpuPercent } from './server-sampler.js';
-import { readCpuUs } from '../proc/proc-stats.js';
 
 /** Generator processes for the storm: two, so reading the replay is not one core's job. */
 const RESUME_PROCESSES = 2;
@@ -33,7 +32,12 @@ export async function runResume(target: RunningTarget, c: ResumeCase): Promise<{
     const seeded = await seedEvents(seeder, target, c.back);
     const since = seeded.lastSeq - c.back;
     const startUs = nowUs() + 500_000;
-    const cpuBefore = readCpuUs(target.pid);
+    let cpuBefore = NaN;
+    let machineBefore = NaN;
+    setTimeout(() => {
+      cpuBefore = readCpuUs(target.pid);
+      machineBefore = readMachineBusyUs();
+    }, (startUs - nowUs()) / 1000);
     const results = await Promise.all(
       splitRanges(c.clients, RESUME_PROCESSES).map((range, k) =>
         workers[k]!.call<ResumeResult>(
@@ -44,6 +48,8 @@ export async function runResume(target: RunningTarget, c: ResumeCase): Promise<{
     );
     const spanUs = nowUs() - startUs;
     const serverCpuUs = readCpuUs(target.pid) - cpuBefore;
+    const machineUs = readMachineBusyUs() - machineBefore;
+    const generatorUs = results.reduce((sum, r) => sum + r.cpuUs, 0);
     const done = results.flatMap((r) => r.doneUs.filter((us) => us >= 0));
     const caughtUp = done.length;
     const replayed = results.reduce((sum, r) => sum + r.replayedEvents, 0);
@@ -60,7 +66,8 @@ export async function runResume(target: RunningTarget, c: ResumeCase): Promise<{
         replayedPerClient: caughtUp > 0 ? replayed / caughtUp : NaN,
         serverCpuPct: cpuPercent(serverCpuUs, spanUs),
         serverPeakRssMiB: readMemoryKiB(target.pid).peakRss / 1024,
-        generatorCpuPct: results.reduce((sum, r) => sum + cpuPercent(r.cpuUs, spanUs), 0),
+        generatorCpuPct: cpuPercent(generatorUs, spanUs),
+        otherCpuPct: Math.max(0, cpuPercent(machineUs - serverCpuUs - generatorUs, spanUs)),
       },
       notes,
     };
