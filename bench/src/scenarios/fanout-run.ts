@@ -57,7 +57,7 @@ export async function runFanout(target: RunningTarget, c: FanoutCase, timing: Ti
             roles: { firstIndex: range.first, count: range.count, isGrouped: c.isGrouped },
             isDeflateOffered: c.isDeflate,
             timeoutMs: 15_000,
-            concurrency: 100,
+            concurrency: 250,
           },
           30_000,
         ),

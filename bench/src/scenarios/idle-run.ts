@@ -9,7 +9,7 @@ import { splitRanges } from './fanout-run.js';
 /** Connections per generator process: well under the 20,000 open-files limit. */
 const CONNECTIONS_PER_PROCESS = 5_000;
 /** Time for the server's memory to settle before and after connecting, ms. */
-const SETTLE_MS = 1_500;
+const SETTLE_MS = 1_000;
 
 /** The source address of generator `k`: 127.0.0.2, .3, … (one per process, so no address runs out of ports). */
 export function sourceAddress(k: number): string {
@@ -38,7 +38,7 @@ export async function runIdle(target: RunningTarget, c: IdleCase): Promise<{ met
             localAddress: sourceAddress(k),
             isDeflateOffered: false,
             timeoutMs: 30_000,
-            concurrency: 200,
+            concurrency: 500,
           },
           120_000,
         ),
