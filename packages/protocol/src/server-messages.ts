@@ -28,8 +28,16 @@ export type ServerMessage =
   | ConnectedMessage
   | { type: 'pong'; id?: RequestId; timestamp?: unknown; server_time: string }
   | { type: 'metadata'; id?: RequestId; data: RegistryMetadata }
-  | ({ type: 'subscribed'; id?: RequestId } & SubscriptionInfo)
-  | { type: 'unsubscribed'; id?: RequestId; subscription_ids: string[]; subscription_id?: string; event_types?: string[] }
+  | ({ type: 'subscribed'; id?: RequestId; /** The newest seq when the subscription started: live events follow it. */ seq: number } & SubscriptionInfo)
+  | {
+      type: 'unsubscribed';
+      id?: RequestId;
+      subscription_ids: string[];
+      subscription_id?: string;
+      event_types?: string[];
+      /** Set when Herald dropped them itself: `permission` after a fresh token allowed less. */
+      reason?: 'permission';
+    }
   | { type: 'subscriptions'; id?: RequestId; subscriptions: SubscriptionInfo[] }
   | { type: 'published'; id?: RequestId; ids: string[]; seqs: number[]; duplicates?: string[] }
   | { type: 'history'; id?: RequestId; events: HeraldEvent[]; next_cursor: string | null }

@@ -71,9 +71,9 @@ describe('protocol fuzzing', () => {
           const id = `probe-${++pingId}`;
           c.send({ action: 'ping', id });
           await c.waitFor((m) => m.id === id && m.type === 'pong', 5_000, from);
-          // Something answered the fuzzed frame before the probe's pong.
+          // Something answered the fuzzed frame (a publish answers once durable, possibly after the probe).
+          await c.waitFor((m) => m.id !== id, 5_000, from);
           const answers = c.messages.slice(from).filter((m) => m.id !== id);
-          expect(answers.length).toBeGreaterThan(0);
           for (const a of answers) expect(typeof a.type).toBe('string');
         }
       }),

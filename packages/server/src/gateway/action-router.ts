@@ -41,7 +41,7 @@ export class ActionRouter {
       case 'subscribe': {
         const m = msg as Extract<ClientMessage, { action: 'subscribe' }>;
         const sub = hub.subscribe(conn, m);
-        conn.sendMessage(withId({ type: 'subscribed', ...describeSubscription(sub) }, m.id));
+        conn.sendMessage(withId({ type: 'subscribed', ...describeSubscription(sub), seq: this.deps.publisher.headSeq }, m.id));
         if (m.since !== undefined && m.since !== 'latest') await hub.startReplay(conn, sub, m.since);
         return undefined;
       }

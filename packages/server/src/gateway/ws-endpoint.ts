@@ -184,16 +184,19 @@ export class WsEndpoint {
     if (isBinary) {
       return conn.sendMessage({ type: 'error', code: 'invalid_frame', message: 'binary frames are not supported; send JSON as text frames' });
     }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
     const retryAfterMs = conn.rateLimit.take();
     if (retryAfterMs > 0) {
-      return conn.sendMessage({
+      const reply: Record<string, unknown> = {
         type: 'error',
         code: 'rate_limited',
         message: `more than ${this.deps.config.limits.messagesPerSecond} messages per second; slow down`,
         details: { retry_after_ms: retryAfterMs, limit: 'messagesPerSecond' },
-      });
+      };
+      const id = idOf(text);
+      if (id !== undefined) reply.id = id;
+      return conn.sendMessage(reply);
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       const reply: Record<string, unknown> = { type: 'error', code: decoded.error.code, message: decoded.error.message };

@@ -8,6 +8,7 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ReplayBuffer } from './replay-buffer.js';
+import { ADMIN_ONLY_CATEGORY } from './hub.js';
 
 /** What a publisher gets back, in the order of its events. */
 export interface PublishResult {
@@ -72,6 +73,20 @@ export class Publisher {
       });
     }
     const drafts = items.map((raw, i) => this.validate(identity, raw, options.isBatch ? `events[${i}]` : '', options.defaultSource));
+    // Publishes are sequenced in the order they arrive, even when one waits for the duplicate check.
+    const turn = this.sequencing.then(() => this.sequenceBatch(drafts));
+    this.sequencing = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { result, fresh } = await turn;
+    if (fresh.length > 0) await this.persist(fresh);
+    return result;
+  }
+
+  private sequencing: Promise<void> = Promise.resolve();
+
+  private async sequenceBatch(drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>): Promise<{ result: PublishResult; fresh: HeraldEvent[] }> {
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.recentIds.has(id));
     const stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
     // From here to bus.publish nothing awaits: seq order is delivery order.
@@ -99,9 +114,8 @@ export class Publisher {
     if (fresh.length > 0) {
       this.deps.metrics.recordPublished(fresh.length);
       this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / fresh.length);
-      await this.persist(fresh);
     }
-    return result;
+    return { result, fresh };
   }
 
   private validate(identity: Identity, raw: unknown, path: string, defaultSource: string | undefined): Omit<EventDraft, 'id'> & { id?: string } {
@@ -115,6 +129,13 @@ export class Publisher {
       });
     }
     if (!isAdmin(identity)) {
+      if (this.deps.registry.categoryFor(draft.type) === ADMIN_ONLY_CATEGORY) {
+        // The audit trail must be Herald's own word: nobody else writes into it.
+        throw new HeraldError('forbidden', `"${draft.type}" is in the audit category, which only Herald and admins may publish`, {
+          path: path ? `${path}.type` : 'type',
+          permission: 'admin',
+        });
+      }
       if (draft.org !== undefined && draft.org !== identity.org) {
         throw new HeraldError('forbidden', `you may publish only into your own org${identity.org ? ` ("${identity.org}")` : ''}`, {
           path: path ? `${path}.org` : 'org',
