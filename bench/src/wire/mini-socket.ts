@@ -130,8 +130,9 @@ export class MiniSocket {
 
   #onFrame(opcode: number, isCompressed: boolean, payload: Buffer): void {
     if (opcode === Opcode.text || opcode === Opcode.binary) {
-      const data = isCompressed && this.#inflater !== undefined ? this.#inflater.inflate(payload) : payload;
-      this.#handler.onMessage(data, this.#receivedUs);
+      const receivedUs = this.#receivedUs;
+      if (isCompressed && this.#inflater !== undefined) this.#inflater.inflate(payload, (message) => this.#handler.onMessage(message, receivedUs));
+      else this.#handler.onMessage(payload, receivedUs);
     } else if (opcode === Opcode.ping) {
       this.#socket.write(encodeFrame(Buffer.from(payload), { isMasked: true, opcode: Opcode.pong }));
     } else if (opcode === Opcode.close) {
