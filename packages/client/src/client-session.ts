@@ -39,6 +39,8 @@ export class ClientSession {
   #connection: Connection | undefined;
   #state: ConnectionState | undefined;
   #closedError: HeraldConnectionError | undefined;
+  // Read through ??= below: one refresh at a time.
+  // eslint-disable-next-line no-unused-private-class-members
   #tokenRefresh: Promise<void> | undefined;
 
   constructor(options: ResolvedClientOptions, events: TypedEmitter<ClientEvents>, hooks: SessionHooks) {

@@ -25,6 +25,8 @@ describe('HeraldClient against a real server', () => {
     it('replays events acknowledged before a restart and sends what was published while the server was down', async () => {
       const first = await startTestServer();
       const dataDir = first.dataDir;
+      // Assigned after the cleanup that reads it is registered.
+      // eslint-disable-next-line prefer-const
       let second: TestServer | undefined;
       cleanups.push(() => second?.close());
       cleanups.push(() => first.close({ keepData: true }));

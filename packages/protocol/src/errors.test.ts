@@ -16,7 +16,7 @@ describe('docs/errors.md', () => {
   it('lists exactly the request error codes of the code table, with their HTTP status', () => {
     const rows = tableRows('Request error codes');
     expect(rows.map((r) => r[0])).toEqual(Object.keys(ERROR_CODES));
-    for (const [code, status] of rows.map((r) => [r[0]!, r[1]!])) {
+    for (const [code, status] of rows.map((r) => [r[0]!, r[1]!] as const)) {
       if (code === 'token_expiring') expect(status).toContain('WebSocket');
       else expect(Number(status)).toBe(httpStatusFor(code));
     }

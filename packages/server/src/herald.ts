@@ -106,18 +106,19 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
 
   const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
-  let hub: Hub | undefined;
+  // The metrics read the hub's subscription count once it exists.
+  const hubRef: { hub?: Hub } = {};
   const registry = new ConnectionRegistry();
   const metrics = new Metrics({
     storeCount: () => store.count(),
     storeSize: () => store.sizeBytes(),
-    subscriptions: () => hub?.subscriptionCount ?? 0,
+    subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
   });
   const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
   await publisher.init();
-  hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
-  const liveHub = hub;
-  await bus.start((event: HeraldEvent, json: string) => liveHub.dispatch(event, json));
+  const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
+  hubRef.hub = hub;
+  await bus.start((event: HeraldEvent, json: string) => hub.dispatch(event, json));
   const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
 
   const app = await buildHttpApp({

@@ -57,6 +57,7 @@ describe('formatEventLine', () => {
 
   it('escapes control characters so that a publisher cannot drive the terminal', () => {
     const line = formatEventLine({ ...event, source: 'evil\u001b[2J', data: { m: 'a\u009bb' } }, plain);
+    // eslint-disable-next-line no-control-regex -- the test is about control characters
     expect(line).not.toMatch(/[\u001b\u009b]/);
     expect(line).toContain('evil\\u001b[2J');
   });

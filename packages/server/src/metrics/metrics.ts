@@ -48,7 +48,6 @@ export class Metrics implements HubMetrics, PublisherMetrics {
 
   constructor(private readonly probes: { storeCount: () => Promise<number>; storeSize: () => Promise<number | undefined>; subscriptions: () => number }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_process_' });
-    const self = this;
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
     const counter = (name: string, help: string, read: () => number) =>
@@ -61,12 +60,12 @@ export class Metrics implements HubMetrics, PublisherMetrics {
           this.inc(read());
         },
       });
-    gauge('herald_connections_active', 'Open WebSocket connections.', () => self.activeConnections);
-    gauge('herald_subscriptions_active', 'Subscriptions across all connections.', () => self.probes.subscriptions());
-    counter('herald_connections_total', 'Connections accepted since start.', () => self.totalConnections);
-    counter('herald_events_published_total', 'Events accepted (sequenced) since start.', () => self.eventsPublished);
-    counter('herald_events_sent_total', 'Event frames handed to connections since start.', () => self.eventsSent);
-    counter('herald_events_dropped_total', 'Event frames not delivered because their connection was closed as a slow consumer.', () => self.eventsDropped);
+    gauge('herald_connections_active', 'Open WebSocket connections.', () => this.activeConnections);
+    gauge('herald_subscriptions_active', 'Subscriptions across all connections.', () => this.probes.subscriptions());
+    counter('herald_connections_total', 'Connections accepted since start.', () => this.totalConnections);
+    counter('herald_events_published_total', 'Events accepted (sequenced) since start.', () => this.eventsPublished);
+    counter('herald_events_sent_total', 'Event frames handed to connections since start.', () => this.eventsSent);
+    counter('herald_events_dropped_total', 'Event frames not delivered because their connection was closed as a slow consumer.', () => this.eventsDropped);
     this.latency = new Summary({
       name: 'herald_delivery_latency_seconds',
       help: 'From accepting an event to handing its frames to every local connection.',
