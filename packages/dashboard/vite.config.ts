@@ -6,8 +6,10 @@ const fromHere = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 // The SDK and protocol are bundled from source, so the dashboard never waits
 // for (or drifts from) their compiled output.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [react()],
+  // A build started from a test runner inherits NODE_ENV=test, which would ship React's development build.
+  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   base: './',
   resolve: {
     alias: {
@@ -36,4 +38,4 @@ export default defineConfig({
       '/ws': { target: 'ws://127.0.0.1:8080', ws: true },
     },
   },
-});
+}));

@@ -45,9 +45,7 @@ function ConnectionBanner() {
     return (
       <div className="banner" role="status" data-testid="reconnecting-banner">
         <Icon name="refresh" />
-        <span>
-          Connection lost{info.error ? ` (${info.error})` : ''}. Reconnecting; events published meanwhile will be replayed.
-        </span>
+        <span>Connection lost{info.error ? ` (${info.error})` : ''}. Reconnecting; events published meanwhile will be replayed.</span>
       </div>
     );
   }

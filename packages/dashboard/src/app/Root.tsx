@@ -15,10 +15,7 @@ export function Root() {
   if (!token) return <TokenGate reason="missing" onToken={useToken} />;
   return (
     <SessionProvider token={token}>
-      <AuthGuard
-        onToken={useToken}
-        onRejected={forgetToken}
-      />
+      <AuthGuard onToken={useToken} onRejected={forgetToken} />
     </SessionProvider>
   );
 }

@@ -33,7 +33,12 @@ export function toQueryString(query: Query): string {
 }
 
 /** Calls Herald's HTTP API with the dashboard's token; throws ApiError on a non-2xx reply. */
-export async function apiRequest<T>(token: string, method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function apiRequest<T>(
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -57,7 +62,11 @@ export async function apiRequest<T>(token: string, method: 'GET' | 'POST', path:
   }
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `${method} ${path} answered ${response.status}`);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? `${method} ${path} answered ${response.status}`,
+    );
   }
   return body as T;
 }

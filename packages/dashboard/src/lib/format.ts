@@ -1,7 +1,14 @@
 import type { HeraldEvent } from '@herald/protocol';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 export function formatTime(iso: string): string {
   const date = new Date(iso);
@@ -53,7 +60,9 @@ export function summarize(event: HeraldEvent, maxLength = 160): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(record)) {
     if (parts.join(' ').length > maxLength) break;
-    parts.push(`${key}=${typeof value === 'object' && value !== null ? (Array.isArray(value) ? `[${value.length}]` : '{…}') : String(value)}`);
+    parts.push(
+      `${key}=${typeof value === 'object' && value !== null ? (Array.isArray(value) ? `[${value.length}]` : '{…}') : String(value)}`,
+    );
   }
   return clip(parts.join(' '), maxLength);
 }

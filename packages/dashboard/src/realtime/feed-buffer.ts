@@ -41,7 +41,8 @@ export class FeedBuffer extends Store<FeedSnapshot> {
     this.#pending.push(event);
     // A hidden tab gets no timers for a while; the pending batch must stay bounded meanwhile.
     if (this.#pending.length > this.#capacity) this.#forget(this.#pending.splice(0, this.#pending.length - this.#capacity));
-    this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    // The very first events show at once: an empty feed has nothing to batch against.
+    this.#timer ??= setTimeout(() => this.flush(), this.get().events.length === 0 ? 0 : FLUSH_MS);
   }
 
   /** Publishes what arrived since the last flush. */
@@ -84,7 +85,8 @@ function mergeNewestFirst(a: readonly HeraldEvent[], b: readonly HeraldEvent[]):
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = (a[i] as HeraldEvent).seq > (b[j] as HeraldEvent).seq ? (a[i++] as HeraldEvent) : (b[j++] as HeraldEvent);
+  while (i < a.length && j < b.length)
+    out[k++] = (a[i] as HeraldEvent).seq > (b[j] as HeraldEvent).seq ? (a[i++] as HeraldEvent) : (b[j++] as HeraldEvent);
   while (i < a.length) out[k++] = a[i++] as HeraldEvent;
   while (j < b.length) out[k++] = b[j++] as HeraldEvent;
   return out;

@@ -46,13 +46,21 @@ export class SubscriptionSet extends Store<readonly ActiveSubscription[]> {
   /** Re-creates the saved subscriptions (or the default one on a first visit), reaching back a little. */
   restore(headSeq: number): void {
     const saved = readJson<SubscriptionSpec[]>(STORAGE_KEY);
-    const specs = Array.isArray(saved) ? saved.filter((s) => Array.isArray(s?.types) && s.types.length > 0) : [{ ...DEFAULT_SUBSCRIPTION, id: newId() }];
+    const specs = Array.isArray(saved)
+      ? saved.filter((s) => Array.isArray(s?.types) && s.types.length > 0)
+      : [{ ...DEFAULT_SUBSCRIPTION, id: newId() }];
     const since = Math.max(0, headSeq - BACKFILL_SEQS);
     for (const spec of specs) this.add(spec, since);
   }
 
   add(spec: SubscriptionSpec, since?: number): void {
-    const sub = this.client.subscribe({ id: spec.id, types: spec.types, filters: spec.filters, bufferSize: 0, ...(since !== undefined ? { since } : {}) });
+    const sub = this.client.subscribe({
+      id: spec.id,
+      types: spec.types,
+      filters: spec.filters,
+      bufferSize: 0,
+      ...(since !== undefined ? { since } : {}),
+    });
     this.#subs.set(spec.id, sub);
     sub.on('event', (event) => this.onEvent(event));
     this.update((list) => [...list, { ...spec, state: 'pending' }]);

@@ -7,7 +7,14 @@ export function ConnectionStatus() {
   const info = useConnection();
   const detail = info.state === 'reconnecting' && info.attempt !== undefined ? ` (try ${info.attempt + 1})` : '';
   return (
-    <span className="status" data-state={info.state} role="status" aria-live="polite" title={info.error ?? LABELS[info.state]} data-testid="connection-status">
+    <span
+      className="status"
+      data-state={info.state}
+      role="status"
+      aria-live="polite"
+      title={info.error ?? LABELS[info.state]}
+      data-testid="connection-status"
+    >
       <span className="status-dot" aria-hidden="true" />
       {LABELS[info.state]}
       {detail}

@@ -1,7 +1,14 @@
 import { VIEWS, type ViewId } from '../../app/url-state';
 import { Icon, type IconName } from '../ui/Icon';
 
-const ICONS: Record<ViewId, IconName> = { live: 'live', subscriptions: 'layers', history: 'clock', analytics: 'chart', system: 'cpu', publish: 'send' };
+const ICONS: Record<ViewId, IconName> = {
+  live: 'live',
+  subscriptions: 'layers',
+  history: 'clock',
+  analytics: 'chart',
+  system: 'cpu',
+  publish: 'send',
+};
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {
   return (

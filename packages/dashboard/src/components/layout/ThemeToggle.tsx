@@ -8,7 +8,15 @@ const ICON = { system: 'auto', light: 'sun', dark: 'moon' } as const;
 export function ThemeToggle() {
   const [choice, setChoice] = useThemeChoice();
   return (
-    <button type="button" className="btn btn-icon btn-ghost" onClick={() => setChoice(NEXT[choice])} aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`} title={`Theme: ${choice}`} data-testid="theme-toggle" data-theme-choice={choice}>
+    <button
+      type="button"
+      className="btn btn-icon btn-ghost"
+      onClick={() => setChoice(NEXT[choice])}
+      aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`}
+      title={`Theme: ${choice}`}
+      data-testid="theme-toggle"
+      data-theme-choice={choice}
+    >
       <Icon name={ICON[choice]} />
     </button>
   );

@@ -24,7 +24,19 @@ export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
  * when the theme changes (colours are baked into the canvas); new `data`
  * only redraws.
  */
-export function Chart({ makeOptions, data, height, label, className = 'chart' }: { makeOptions: (theme: ChartTheme) => ChartOptions; data: uPlot.AlignedData; height: number; label: string; className?: string }) {
+export function Chart({
+  makeOptions,
+  data,
+  height,
+  label,
+  className = 'chart',
+}: {
+  makeOptions: (theme: ChartTheme) => ChartOptions;
+  data: uPlot.AlignedData;
+  height: number;
+  label: string;
+  className?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latestData = useRef(data);
@@ -57,7 +69,13 @@ export function Chart({ makeOptions, data, height, label, className = 'chart' }:
 
 /** Axis styling shared by every chart. */
 export function axis(t: ChartTheme, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  return { stroke: t.text, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 }, font: '11px system-ui, sans-serif', ...extra };
+  return {
+    stroke: t.text,
+    grid: { stroke: t.grid, width: 1 },
+    ticks: { stroke: t.grid, width: 1 },
+    font: '11px system-ui, sans-serif',
+    ...extra,
+  };
 }
 
 /** Options for a categorical bar chart: one bar per label, each in its own colour. */
@@ -68,7 +86,10 @@ export function barChartOptions(t: ChartTheme, labels: readonly string[], colors
   return {
     legend: { show: false },
     cursor: { show: true, points: { show: false }, drag: { x: false, y: false } },
-    scales: { x: { time: false, range: (_u, min, max) => [min - 0.6, max + 0.6] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+    scales: {
+      x: { time: false, range: (_u, min, max) => [min - 0.6, max + 0.6] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+    },
     axes: [
       axis(t, {
         splits: () => labels.map((_, i) => i),

@@ -1,11 +1,36 @@
 import { useRef, type KeyboardEvent } from 'react';
 
 /** ARIA tabs: arrow keys, Home and End move between them, as screen-reader users expect. */
-export function Tabs<T extends string>({ label, tabs, value, onChange, idPrefix }: { label: string; tabs: ReadonlyArray<{ id: T; label: string; badge?: number }>; value: T; onChange: (id: T) => void; idPrefix: string }) {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  value,
+  onChange,
+  idPrefix,
+}: {
+  label: string;
+  tabs: ReadonlyArray<{ id: T; label: string; badge?: number }>;
+  value: T;
+  onChange: (id: T) => void;
+  idPrefix: string;
+}) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     const last = tabs.length - 1;
-    const next = event.key === 'ArrowRight' ? (index === last ? 0 : index + 1) : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1) : event.key === 'Home' ? 0 : event.key === 'End' ? last : undefined;
+    const next =
+      event.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : undefined;
     if (next === undefined) return;
     event.preventDefault();
     const tab = tabs[next];

@@ -22,7 +22,8 @@ export function filterChips(filter: EventFilter): FilterChip[] {
   each('sources', 'source');
   each('severity', 'severity');
   each('priority', 'priority');
-  if (filter.correlationId) chips.push({ key: 'cid', label: `correlation: ${filter.correlationId}`, remove: (f) => ({ ...f, correlationId: '' }) });
+  if (filter.correlationId)
+    chips.push({ key: 'cid', label: `correlation: ${filter.correlationId}`, remove: (f) => ({ ...f, correlationId: '' }) });
   if (filter.search.trim()) chips.push({ key: 'q', label: `search: “${filter.search.trim()}”`, remove: (f) => ({ ...f, search: '' }) });
   if (filter.range) chips.push({ key: 'range', label: `last ${filter.range}`, remove: (f) => ({ ...f, range: '' }) });
   return chips;

@@ -12,7 +12,10 @@ export function checkJson(text: string): JsonCheck {
     if (at) {
       const position = Number(at[1]);
       const before = text.slice(0, position).split('\n');
-      return { ok: false, message: `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}` };
+      return {
+        ok: false,
+        message: `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`,
+      };
     }
     return { ok: false, message };
   }

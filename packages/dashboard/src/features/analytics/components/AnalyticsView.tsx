@@ -29,7 +29,13 @@ export function AnalyticsView({ onNavigate }: { onNavigate: (view: ViewId) => vo
         </div>
         <div className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
           <label htmlFor={`${id}-window`}>Window</label>
-          <select id={`${id}-window`} className="select" value={windowId} onChange={(e) => setWindowId(e.target.value as WindowId)} data-testid="analytics-window">
+          <select
+            id={`${id}-window`}
+            className="select"
+            value={windowId}
+            onChange={(e) => setWindowId(e.target.value as WindowId)}
+            data-testid="analytics-window"
+          >
             {WINDOWS.map((w) => (
               <option key={w.id} value={w.id}>
                 Last {w.label}
@@ -46,7 +52,11 @@ export function AnalyticsView({ onNavigate }: { onNavigate: (view: ViewId) => vo
         <p aria-busy="true">Loading statistics…</p>
       ) : data.total === 0 ? (
         <div className="glass panel">
-          <EmptyState title="No events in this window" icon="chart" actions={<Button onClick={() => onNavigate('publish')}>Publish a test event</Button>}>
+          <EmptyState
+            title="No events in this window"
+            icon="chart"
+            actions={<Button onClick={() => onNavigate('publish')}>Publish a test event</Button>}
+          >
             <p>Pick a longer window, or publish something and watch it arrive here.</p>
           </EmptyState>
         </div>
@@ -54,9 +64,17 @@ export function AnalyticsView({ onNavigate }: { onNavigate: (view: ViewId) => vo
         <div className="grid">
           <div className="metric-grid grid-wide">
             <Stat label="Events in window" value={formatNumber(data.total)} testId="analytics-total" />
-            <Stat label="Busiest bucket" value={formatNumber(peak)} sub={`per ${data.bucket_s >= 60 ? `${data.bucket_s / 60} min` : `${data.bucket_s} s`}`} />
+            <Stat
+              label="Busiest bucket"
+              value={formatNumber(peak)}
+              sub={`per ${data.bucket_s >= 60 ? `${data.bucket_s / 60} min` : `${data.bucket_s} s`}`}
+            />
             <Stat label="Errors and critical" value={formatNumber(errors)} sub={`${Math.round((errors / data.total) * 100)}% of events`} />
-            <Stat label="Event types" value={formatNumber(data.by_type.length)} sub={data.by_type.length >= 10 ? 'top 10 shown' : undefined} />
+            <Stat
+              label="Event types"
+              value={formatNumber(data.by_type.length)}
+              sub={data.by_type.length >= 10 ? 'top 10 shown' : undefined}
+            />
           </div>
           <Panel title={`Events over the last ${WINDOWS.find((w) => w.id === windowId)?.label}`} className="grid-wide">
             <TimelineChart stats={data} />

@@ -5,8 +5,14 @@ import type { EventStats } from '../hooks/useStats';
 
 /** Events per bucket over the window, as bars on a time axis. */
 export function TimelineChart({ stats }: { stats: EventStats }) {
-  const data = useMemo<uPlot.AlignedData>(() => [stats.timeline.map((p) => Date.parse(p.time) / 1000), stats.timeline.map((p) => p.count)], [stats]);
-  const perLabel = stats.bucket_s === 60 ? 'Events per minute' : `Events per ${stats.bucket_s >= 60 ? `${stats.bucket_s / 60} min` : `${stats.bucket_s} s`}`;
+  const data = useMemo<uPlot.AlignedData>(
+    () => [stats.timeline.map((p) => Date.parse(p.time) / 1000), stats.timeline.map((p) => p.count)],
+    [stats],
+  );
+  const perLabel =
+    stats.bucket_s === 60
+      ? 'Events per minute'
+      : `Events per ${stats.bucket_s >= 60 ? `${stats.bucket_s / 60} min` : `${stats.bucket_s} s`}`;
   const makeOptions = useCallback(
     (t: ChartTheme) => ({
       legend: { show: false },
@@ -28,5 +34,13 @@ export function TimelineChart({ stats }: { stats: EventStats }) {
     [perLabel],
   );
   const peak = Math.max(0, ...stats.timeline.map((p) => p.count));
-  return <Chart makeOptions={makeOptions} data={data} height={240} className="chart chart-tall" label={`${perLabel}: ${stats.total} events in the window, at most ${peak} in one bucket`} />;
+  return (
+    <Chart
+      makeOptions={makeOptions}
+      data={data}
+      height={240}
+      className="chart chart-tall"
+      label={`${perLabel}: ${stats.total} events in the window, at most ${peak} in one bucket`}
+    />
+  );
 }

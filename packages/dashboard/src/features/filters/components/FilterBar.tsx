@@ -13,7 +13,13 @@ import { ListInput } from './ListInput';
  * Search and filters shared by the live feed and History: every change
  * applies at once and is written to the URL; active filters show as chips.
  */
-export function FilterBar({ filter, onChange }: { filter: EventFilter; onChange: (change: EventFilter | ((f: EventFilter) => EventFilter)) => void }) {
+export function FilterBar({
+  filter,
+  onChange,
+}: {
+  filter: EventFilter;
+  onChange: (change: EventFilter | ((f: EventFilter) => EventFilter)) => void;
+}) {
   const id = useId();
   const [isOpen, setIsOpen] = useState(false);
   const { data } = useMetadata();
@@ -26,11 +32,24 @@ export function FilterBar({ filter, onChange }: { filter: EventFilter; onChange:
       <div className="filter-row">
         <div className="field field-search">
           <label htmlFor={`${id}-search`}>Search</label>
-          <input id={`${id}-search`} className="input" type="search" placeholder="Text in type, source or data" value={filter.search} onChange={(e) => set('search', e.target.value)} data-testid="filter-search" />
+          <input
+            id={`${id}-search`}
+            className="input"
+            type="search"
+            placeholder="Text in type, source or data"
+            value={filter.search}
+            onChange={(e) => set('search', e.target.value)}
+            data-testid="filter-search"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-range`}>Time range</label>
-          <select id={`${id}-range`} className="select" value={filter.range} onChange={(e) => set('range', e.target.value as TimeRange | '')}>
+          <select
+            id={`${id}-range`}
+            className="select"
+            value={filter.range}
+            onChange={(e) => set('range', e.target.value as TimeRange | '')}
+          >
             <option value="">Any time</option>
             {TIME_RANGES.map((r) => (
               <option key={r} value={r}>
@@ -47,7 +66,14 @@ export function FilterBar({ filter, onChange }: { filter: EventFilter; onChange:
         <div id={`${id}-more`} className="filter-row">
           <div className="field">
             <label htmlFor={`${id}-types`}>Event types</label>
-            <ListInput id={`${id}-types`} listId={`${id}-type-list`} value={filter.types} onChange={(v) => set('types', v)} placeholder="e.g. mcp_status_change, claude.*" suggestions={typeSuggestions} />
+            <ListInput
+              id={`${id}-types`}
+              listId={`${id}-type-list`}
+              value={filter.types}
+              onChange={(v) => set('types', v)}
+              placeholder="e.g. mcp_status_change, claude.*"
+              suggestions={typeSuggestions}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-sources`}>Sources</label>
@@ -55,7 +81,13 @@ export function FilterBar({ filter, onChange }: { filter: EventFilter; onChange:
           </div>
           <div className="field">
             <label htmlFor={`${id}-cid`}>Correlation id</label>
-            <input id={`${id}-cid`} className="input" value={filter.correlationId} onChange={(e) => set('correlationId', e.target.value.trim())} placeholder="e.g. req-42" />
+            <input
+              id={`${id}-cid`}
+              className="input"
+              value={filter.correlationId}
+              onChange={(e) => set('correlationId', e.target.value.trim())}
+              placeholder="e.g. req-42"
+            />
           </div>
           <ToggleGroup legend="Severity" options={SEVERITY_LEVELS} value={filter.severity} onChange={(v) => set('severity', v)} />
           <ToggleGroup legend="Priority" options={PRIORITY_LEVELS} value={filter.priority} onChange={(v) => set('priority', v)} />

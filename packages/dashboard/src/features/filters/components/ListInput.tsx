@@ -11,7 +11,21 @@ const parse = (text: string) =>
  * trailing comma survives) and only re-synced when the list changes from
  * elsewhere, such as a removed chip.
  */
-export function ListInput({ id, value, onChange, placeholder, suggestions, listId }: { id: string; value: readonly string[]; onChange: (value: string[]) => void; placeholder?: string; suggestions?: readonly string[]; listId?: string }) {
+export function ListInput({
+  id,
+  value,
+  onChange,
+  placeholder,
+  suggestions,
+  listId,
+}: {
+  id: string;
+  value: readonly string[];
+  onChange: (value: string[]) => void;
+  placeholder?: string;
+  suggestions?: readonly string[];
+  listId?: string;
+}) {
   const [text, setText] = useState(value.join(', '));
   useEffect(() => {
     setText((current) => (parse(current).join(',') === value.join(',') ? current : value.join(', ')));

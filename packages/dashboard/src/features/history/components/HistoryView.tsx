@@ -8,7 +8,13 @@ import { useHistoryPages } from '../hooks/useHistoryPages';
 
 const PAGE_SIZES = [25, 50, 100, 200];
 
-export function HistoryView({ filter, onFilterChange }: { filter: EventFilter; onFilterChange: (change: EventFilter | ((f: EventFilter) => EventFilter)) => void }) {
+export function HistoryView({
+  filter,
+  onFilterChange,
+}: {
+  filter: EventFilter;
+  onFilterChange: (change: EventFilter | ((f: EventFilter) => EventFilter)) => void;
+}) {
   const id = useId();
   const [pageSize, setPageSize] = useState(50);
   const history = useHistoryPages(filter, pageSize);
@@ -20,7 +26,8 @@ export function HistoryView({ filter, onFilterChange }: { filter: EventFilter; o
       return next;
     });
   }, []);
-  const addTo = (field: 'types' | 'sources', value: string) => onFilterChange((f) => (f[field].includes(value) ? f : { ...f, [field]: [...f[field], value] }));
+  const addTo = (field: 'types' | 'sources', value: string) =>
+    onFilterChange((f) => (f[field].includes(value) ? f : { ...f, [field]: [...f[field], value] }));
 
   return (
     <div className="view">
@@ -49,12 +56,21 @@ export function HistoryView({ filter, onFilterChange }: { filter: EventFilter; o
               <p>Events appear here once something publishes them; try the Publish view.</p>
             </EmptyState>
           ) : (
-            <EmptyState title="No stored events match" icon="search" actions={<Button onClick={() => onFilterChange(EMPTY_FILTER)}>Clear filters</Button>}>
+            <EmptyState
+              title="No stored events match"
+              icon="search"
+              actions={<Button onClick={() => onFilterChange(EMPTY_FILTER)}>Clear filters</Button>}
+            >
               <p>Widen the time range or remove a filter chip.</p>
             </EmptyState>
           )
         ) : (
-          <div role="list" aria-label={`History page ${history.page}`} data-testid="history-list" style={{ opacity: history.isLoading ? 0.6 : 1 }}>
+          <div
+            role="list"
+            aria-label={`History page ${history.page}`}
+            data-testid="history-list"
+            style={{ opacity: history.isLoading ? 0.6 : 1 }}
+          >
             {history.events.map((event) => (
               <EventRow
                 key={event.seq}

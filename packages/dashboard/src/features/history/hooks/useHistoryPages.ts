@@ -36,7 +36,12 @@ export function useHistoryPages(filter: EventFilter, pageSize: number) {
     const timer = setTimeout(() => {
       // The GET form of the query: lists go comma-separated; the filter bar never sets `filters`.
       const { filters: _unused, ...request } = toHistoryRequest(JSON.parse(filterKey) as EventFilter);
-      apiGet<HistoryPage<HeraldEvent>>(session.token, '/api/events/history', { ...request, limit: pageSize, cursor }, controller.signal).then(
+      apiGet<HistoryPage<HeraldEvent>>(
+        session.token,
+        '/api/events/history',
+        { ...request, limit: pageSize, cursor },
+        controller.signal,
+      ).then(
         (page) => setState({ events: page.events, nextCursor: page.next_cursor, isLoading: false }),
         (error: Error) => {
           if (error.name !== 'AbortError') setState((s) => ({ ...s, isLoading: false, error }));

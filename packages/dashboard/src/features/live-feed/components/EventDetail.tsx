@@ -4,7 +4,15 @@ import { Button } from '../../../components/ui/Button';
 import { formatDateTime } from '../../../lib/format';
 
 /** The whole event as pretty JSON, with a copy button and the correlation id as a filter link. */
-export function EventDetail({ event, id, onFilterCorrelation }: { event: HeraldEvent; id: string; onFilterCorrelation?: (correlationId: string) => void }) {
+export function EventDetail({
+  event,
+  id,
+  onFilterCorrelation,
+}: {
+  event: HeraldEvent;
+  id: string;
+  onFilterCorrelation?: (correlationId: string) => void;
+}) {
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   const json = JSON.stringify(event, null, 2);
   const copy = async () => {
@@ -38,7 +46,12 @@ export function EventDetail({ event, id, onFilterCorrelation }: { event: HeraldE
           <span>
             correlation{' '}
             {onFilterCorrelation ? (
-              <button type="button" className="link-button" onClick={() => onFilterCorrelation(event.correlation_id!)} aria-label={`Filter by correlation id ${event.correlation_id}`}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => onFilterCorrelation(event.correlation_id!)}
+                aria-label={`Filter by correlation id ${event.correlation_id}`}
+              >
                 <strong>{event.correlation_id}</strong>
               </button>
             ) : (

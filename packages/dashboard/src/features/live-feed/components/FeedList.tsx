@@ -3,8 +3,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HeraldEvent } from '@herald/protocol';
 import { EventRow, type RowActions } from './EventRow';
 
-/** Height of a collapsed row, px; matches `--row-h` in the theme. */
-const ROW_HEIGHT = 44;
+/** Height of a collapsed row, px: `--row-h` (44) plus its 1px border. */
+const ROW_HEIGHT = 45;
 
 interface FeedListProps extends Omit<RowActions, 'onToggle'> {
   events: readonly HeraldEvent[];
@@ -28,6 +28,8 @@ export function FeedList({ events, label, onReadingChange, resetKey, ...actions 
   const virtualizer = useVirtualizer({
     count: events.length,
     getScrollElement: () => scrollRef.current,
+    // Collapsed rows all have the same height, so only expanded ones are measured:
+    // measuring every row forces a layout per render, which at 1,000 events/s is most of the work.
     estimateSize: () => ROW_HEIGHT,
     getItemKey: (index) => events[index]?.seq ?? index,
     overscan: 12,
@@ -46,10 +48,20 @@ export function FeedList({ events, label, onReadingChange, resetKey, ...actions 
   }, [resetKey]);
 
   const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => setIsScrolled(e.currentTarget.scrollTop > 4), []);
+  // Read through a ref so the callback (and so every memoised row) stays the same as events arrive.
+  const latest = useRef({ events, virtualizer });
+  latest.current = { events, virtualizer };
   const onToggle = useCallback((seq: number) => {
+    const shown = latest.current;
     setExpanded((current) => {
       const next = new Set(current);
-      if (!next.delete(seq)) next.add(seq);
+      if (next.delete(seq)) {
+        // Its measured (expanded) height is cached by key; collapsed, it is a plain row again.
+        const index = shown.events.findIndex((e) => e.seq === seq);
+        if (index >= 0) shown.virtualizer.resizeItem(index, ROW_HEIGHT);
+      } else {
+        next.add(seq);
+      }
       return next;
     });
   }, []);
@@ -61,7 +73,12 @@ export function FeedList({ events, label, onReadingChange, resetKey, ...actions 
           const event = events[item.index];
           if (!event) return null;
           return (
-            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}>
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={expanded.has(event.seq) ? virtualizer.measureElement : undefined}
+              style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
+            >
               <EventRow event={event} isExpanded={expanded.has(event.seq)} onToggle={onToggle} {...actions} />
             </div>
           );

@@ -26,7 +26,8 @@ export function LiveFeedView({ filter, onFilterChange, onNavigate }: LiveFeedVie
   const { events, total, waiting } = useLiveEvents(filter, isPaused || isReading);
 
   const addTo = useCallback(
-    (field: 'types' | 'sources', value: string) => onFilterChange((f) => (f[field].includes(value) ? f : { ...f, [field]: [...f[field], value] })),
+    (field: 'types' | 'sources', value: string) =>
+      onFilterChange((f) => (f[field].includes(value) ? f : { ...f, [field]: [...f[field], value] })),
     [onFilterChange],
   );
   const onFilterType = useCallback((type: string) => addTo('types', type), [addTo]);
@@ -42,11 +43,19 @@ export function LiveFeedView({ filter, onFilterChange, onNavigate }: LiveFeedVie
       <FilterBar filter={filter} onChange={onFilterChange} />
       <section className="glass feed" aria-label="Live events" style={{ position: 'relative' }}>
         <div className="feed-toolbar">
-          <Button variant={isPaused ? 'primary' : 'default'} icon={isPaused ? 'play' : 'pause'} onClick={() => setIsPaused((p) => !p)} aria-pressed={isPaused} data-testid="pause-toggle">
+          <Button
+            variant={isPaused ? 'primary' : 'default'}
+            icon={isPaused ? 'play' : 'pause'}
+            onClick={() => setIsPaused((p) => !p)}
+            aria-pressed={isPaused}
+            data-testid="pause-toggle"
+          >
             {isPaused ? 'Resume' : 'Pause'}
           </Button>
           <span className="feed-count" aria-live="off" data-testid="feed-count">
-            {isFilterEmpty(filter) ? `${formatNumber(total)} events` : `${formatNumber(events.length)} of ${formatNumber(total)} events match`}
+            {isFilterEmpty(filter)
+              ? `${formatNumber(total)} events`
+              : `${formatNumber(events.length)} of ${formatNumber(total)} events match`}
           </span>
           <span className="spacer" />
           <Button size="sm" variant="ghost" icon="layers" onClick={() => onNavigate('subscriptions')}>
@@ -80,17 +89,34 @@ export function LiveFeedView({ filter, onFilterChange, onNavigate }: LiveFeedVie
             onFilterCorrelation={onFilterCorrelation}
           />
         ) : subscriptions.length === 0 && connection.state === 'open' ? (
-          <EmptyState title="No subscriptions" icon="layers" actions={<Button variant="primary" onClick={() => onNavigate('subscriptions')}>Build a subscription</Button>}>
+          <EmptyState
+            title="No subscriptions"
+            icon="layers"
+            actions={
+              <Button variant="primary" onClick={() => onNavigate('subscriptions')}>
+                Build a subscription
+              </Button>
+            }
+          >
             <p>The live feed shows what your subscriptions match. Pick event types (and optional filters) in the subscription builder.</p>
           </EmptyState>
         ) : total > 0 ? (
-          <EmptyState title="No events match these filters" icon="search" actions={<Button onClick={() => onFilterChange(EMPTY_FILTER)}>Clear filters</Button>}>
+          <EmptyState
+            title="No events match these filters"
+            icon="search"
+            actions={<Button onClick={() => onFilterChange(EMPTY_FILTER)}>Clear filters</Button>}
+          >
             <p>{formatNumber(total)} events are held, but none match. Remove a filter chip above or clear them all.</p>
           </EmptyState>
         ) : (
-          <EmptyState title="Waiting for events" icon="live" actions={<Button onClick={() => onNavigate('publish')}>Publish a test event</Button>}>
+          <EmptyState
+            title="Waiting for events"
+            icon="live"
+            actions={<Button onClick={() => onNavigate('publish')}>Publish a test event</Button>}
+          >
             <p>
-              New events appear here as they are published. Send one from the Publish view, or with <code>herald publish test --data '{'{"hello":"world"}'}'</code>.
+              New events appear here as they are published. Send one from the Publish view, or with{' '}
+              <code>herald publish test --data '{'{"hello":"world"}'}'</code>.
             </p>
           </EmptyState>
         )}

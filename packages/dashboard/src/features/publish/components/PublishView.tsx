@@ -27,7 +27,18 @@ export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void
           <div className="publish-form">
             <div className="field">
               <label htmlFor={`${id}-type`}>Type</label>
-              <input id={`${id}-type`} className="input" list={`${id}-types`} value={form.draft.type} onChange={(e) => form.update({ type: e.target.value })} aria-invalid={form.typeError ? true : undefined} aria-describedby={`${id}-type-hint`} autoComplete="off" spellCheck={false} data-testid="publish-type" />
+              <input
+                id={`${id}-type`}
+                className="input"
+                list={`${id}-types`}
+                value={form.draft.type}
+                onChange={(e) => form.update({ type: e.target.value })}
+                aria-invalid={form.typeError ? true : undefined}
+                aria-describedby={`${id}-type-hint`}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="publish-type"
+              />
               <datalist id={`${id}-types`}>
                 {exactTypes.map((d) => (
                   <option key={d.id} value={d.id}>
@@ -41,7 +52,13 @@ export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void
             </div>
             <div className="field">
               <label htmlFor={`${id}-severity`}>Severity</label>
-              <select id={`${id}-severity`} className="select" value={form.draft.severity} onChange={(e) => form.update({ severity: e.target.value as typeof form.draft.severity })} data-testid="publish-severity">
+              <select
+                id={`${id}-severity`}
+                className="select"
+                value={form.draft.severity}
+                onChange={(e) => form.update({ severity: e.target.value as typeof form.draft.severity })}
+                data-testid="publish-severity"
+              >
                 {SEVERITY_LEVELS.map((s) => (
                   <option key={s}>{s}</option>
                 ))}
@@ -49,7 +66,12 @@ export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void
             </div>
             <div className="field">
               <label htmlFor={`${id}-priority`}>Priority</label>
-              <select id={`${id}-priority`} className="select" value={form.draft.priority} onChange={(e) => form.update({ priority: e.target.value as typeof form.draft.priority })}>
+              <select
+                id={`${id}-priority`}
+                className="select"
+                value={form.draft.priority}
+                onChange={(e) => form.update({ priority: e.target.value as typeof form.draft.priority })}
+              >
                 {PRIORITY_LEVELS.map((p) => (
                   <option key={p}>{p}</option>
                 ))}
@@ -57,11 +79,23 @@ export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void
             </div>
             <div className="field">
               <label htmlFor={`${id}-source`}>Source</label>
-              <input id={`${id}-source`} className="input" value={form.draft.source} onChange={(e) => form.update({ source: e.target.value })} data-testid="publish-source" />
+              <input
+                id={`${id}-source`}
+                className="input"
+                value={form.draft.source}
+                onChange={(e) => form.update({ source: e.target.value })}
+                data-testid="publish-source"
+              />
             </div>
             <div className="field">
               <label htmlFor={`${id}-cid`}>Correlation id (optional)</label>
-              <input id={`${id}-cid`} className="input" value={form.draft.correlationId} onChange={(e) => form.update({ correlationId: e.target.value })} placeholder="e.g. req-42" />
+              <input
+                id={`${id}-cid`}
+                className="input"
+                value={form.draft.correlationId}
+                onChange={(e) => form.update({ correlationId: e.target.value })}
+                placeholder="e.g. req-42"
+              />
             </div>
             <div className="field grid-wide">
               <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
@@ -72,14 +106,35 @@ export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void
                   Fill example for this type
                 </Button>
               </div>
-              <textarea id={`${id}-data`} className="textarea" rows={10} value={form.draft.data} onChange={(e) => form.update({ data: e.target.value })} spellCheck={false} aria-invalid={!form.json.ok} aria-describedby={jsonErrorId} data-testid="publish-data" />
-              <span id={jsonErrorId} className={form.json.ok ? 'field-hint' : 'field-error'} role={form.json.ok ? undefined : 'alert'} data-testid="publish-json-status">
+              <textarea
+                id={`${id}-data`}
+                className="textarea"
+                rows={10}
+                value={form.draft.data}
+                onChange={(e) => form.update({ data: e.target.value })}
+                spellCheck={false}
+                aria-invalid={!form.json.ok}
+                aria-describedby={jsonErrorId}
+                data-testid="publish-data"
+              />
+              <span
+                id={jsonErrorId}
+                className={form.json.ok ? 'field-hint' : 'field-error'}
+                role={form.json.ok ? undefined : 'alert'}
+                data-testid="publish-json-status"
+              >
                 {form.json.ok ? 'Valid JSON.' : `Not valid JSON: ${form.json.message}`}
               </span>
             </div>
           </div>
           <div className="pager" style={{ justifyContent: 'flex-start' }}>
-            <Button type="submit" variant="primary" icon="send" disabled={!form.isValid || form.status.state === 'sending'} data-testid="publish-submit">
+            <Button
+              type="submit"
+              variant="primary"
+              icon="send"
+              disabled={!form.isValid || form.status.state === 'sending'}
+              data-testid="publish-submit"
+            >
               {form.status.state === 'sending' ? 'Publishing…' : 'Publish'}
             </Button>
           </div>

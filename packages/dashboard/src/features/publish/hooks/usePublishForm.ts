@@ -13,7 +13,14 @@ export interface PublishDraft {
   data: string;
 }
 
-const INITIAL: PublishDraft = { type: 'test', severity: 'info', priority: 'normal', source: 'dashboard', correlationId: '', data: '{\n  "message": "Hello from the dashboard"\n}' };
+const INITIAL: PublishDraft = {
+  type: 'test',
+  severity: 'info',
+  priority: 'normal',
+  source: 'dashboard',
+  correlationId: '',
+  data: '{\n  "message": "Hello from the dashboard"\n}',
+};
 
 /** Sample data for a registry type: one value per field it filters on, so the event exercises them. */
 export function exampleData(definition: EventTypeDefinition | undefined): string {
@@ -31,9 +38,16 @@ export function exampleData(definition: EventTypeDefinition | undefined): string
 export function usePublishForm() {
   const session = useSession();
   const [draft, setDraft] = useState<PublishDraft>(INITIAL);
-  const [status, setStatus] = useState<{ state: 'idle' | 'sending' } | { state: 'done'; result: PublishResult } | { state: 'failed'; message: string }>({ state: 'idle' });
+  const [status, setStatus] = useState<
+    { state: 'idle' | 'sending' } | { state: 'done'; result: PublishResult } | { state: 'failed'; message: string }
+  >({ state: 'idle' });
   const json = useMemo(() => checkJson(draft.data), [draft.data]);
-  const typeError = draft.type.trim() === '' ? 'Give the event a type.' : EVENT_TYPE.test(draft.type.trim()) ? undefined : 'Use dot-separated words of letters, digits, "_" or "-", such as repo.commit.created.';
+  const typeError =
+    draft.type.trim() === ''
+      ? 'Give the event a type.'
+      : EVENT_TYPE.test(draft.type.trim())
+        ? undefined
+        : 'Use dot-separated words of letters, digits, "_" or "-", such as repo.commit.created.';
   const isValid = json.ok && !typeError;
 
   const update = (change: Partial<PublishDraft>) => setDraft((d) => ({ ...d, ...change }));

@@ -6,7 +6,17 @@ import type { FieldValue } from '../builder-model';
 const OPERATOR_LABEL = { eq: '=', gte: 'at least', lte: 'at most' } as const;
 
 /** One generated filter control: multiselect, select, text or number, as the registry field says. */
-export function FilterFieldControl({ field, value, onChange, idPrefix }: { field: FilterableField; value: FieldValue | undefined; onChange: (value: FieldValue) => void; idPrefix: string }) {
+export function FilterFieldControl({
+  field,
+  value,
+  onChange,
+  idPrefix,
+}: {
+  field: FilterableField;
+  value: FieldValue | undefined;
+  onChange: (value: FieldValue) => void;
+  idPrefix: string;
+}) {
   const id = `${idPrefix}-${field.name}`;
   if (field.type === 'multiselect' && field.options?.length) {
     return <ToggleGroup legend={field.label} options={field.options} value={Array.isArray(value) ? value : []} onChange={onChange} />;
@@ -30,7 +40,14 @@ export function FilterFieldControl({ field, value, onChange, idPrefix }: { field
           ))}
         </select>
       ) : (
-        <input id={id} className="input" type={field.type === 'number' ? 'number' : 'text'} inputMode={field.type === 'number' ? 'numeric' : undefined} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />
+        <input
+          id={id}
+          className="input"
+          type={field.type === 'number' ? 'number' : 'text'}
+          inputMode={field.type === 'number' ? 'numeric' : undefined}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
       {hint && <span className="field-hint">{hint}</span>}
     </div>

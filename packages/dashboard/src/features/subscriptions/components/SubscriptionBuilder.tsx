@@ -13,7 +13,13 @@ import { FilterFieldControl } from './FilterFieldControl';
  * Seed 001's builder: category tabs, a checkbox per event type, and the
  * filters the chosen types offer, generated from the registry. No JSON.
  */
-export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: RegistryMetadata; onSubscribe: (spec: Omit<SubscriptionSpec, 'id'>) => void }) {
+export function SubscriptionBuilder({
+  metadata,
+  onSubscribe,
+}: {
+  metadata: RegistryMetadata;
+  onSubscribe: (spec: Omit<SubscriptionSpec, 'id'>) => void;
+}) {
   const id = useId();
   const categories = metadata.categories.filter((c) => c.events.length > 0);
   const [category, setCategory] = useState(categories[0]?.id ?? '');
@@ -30,17 +36,27 @@ export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: Regis
 
   return (
     <form className="builder" onSubmit={submit} aria-label="Subscription builder">
-      <Tabs label="Event categories" idPrefix={id} tabs={categories.map((c) => ({ id: c.id, label: c.label, badge: counts.get(c.id) }))} value={category} onChange={setCategory} />
+      <Tabs
+        label="Event categories"
+        idPrefix={id}
+        tabs={categories.map((c) => ({ id: c.id, label: c.label, badge: counts.get(c.id) }))}
+        value={category}
+        onChange={setCategory}
+      />
       <div id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${category}`}>
         <fieldset className="toggle-group" style={{ display: 'block' }}>
           <legend className="sr-only">{current?.label} event types</legend>
           <div className="type-list">
             {current?.events.map((type) => (
               <label key={type.id} className="type-option" data-testid={`type-option-${type.id}`}>
-                <input type="checkbox" checked={builder.selected.has(type.id)} onChange={(e) => builder.toggleType(type.id, e.target.checked)} aria-describedby={`${id}-desc-${type.id}`} />
+                <input
+                  type="checkbox"
+                  checked={builder.selected.has(type.id)}
+                  onChange={(e) => builder.toggleType(type.id, e.target.checked)}
+                  aria-describedby={`${id}-desc-${type.id}`}
+                />
                 <span>
-                  <CategoryIcon category={type.category} />{' '}
-                  <strong>{type.label}</strong> <code>{type.id}</code>
+                  <CategoryIcon category={type.category} /> <strong>{type.label}</strong> <code>{type.id}</code>
                   <small id={`${id}-desc-${type.id}`}>{type.description}</small>
                 </span>
               </label>
@@ -51,7 +67,12 @@ export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: Regis
 
       <div className="field">
         <label htmlFor={`${id}-custom`}>Other type patterns</label>
-        <ListInput id={`${id}-custom`} value={builder.customPatterns} onChange={builder.setCustomPatterns} placeholder="e.g. deploy.*, billing.invoice.paid" />
+        <ListInput
+          id={`${id}-custom`}
+          value={builder.customPatterns}
+          onChange={builder.setCustomPatterns}
+          placeholder="e.g. deploy.*, billing.invoice.paid"
+        />
         <span className="field-hint">
           <code>*</code> is everything, <code>deploy.*</code> any depth below <code>deploy</code>, <code>repo.*.created</code> one segment.
         </span>
@@ -62,7 +83,13 @@ export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: Regis
           <h3>Filters</h3>
           <div className="field-grid">
             {builder.fields.map((field) => (
-              <FilterFieldControl key={field.name} field={field} value={builder.values[field.name]} onChange={(v) => builder.setValue(field.name, v)} idPrefix={id} />
+              <FilterFieldControl
+                key={field.name}
+                field={field}
+                value={builder.values[field.name]}
+                onChange={(v) => builder.setValue(field.name, v)}
+                idPrefix={id}
+              />
             ))}
           </div>
         </section>
@@ -71,7 +98,13 @@ export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: Regis
       <div className="filter-row">
         <div className="field">
           <label htmlFor={`${id}-name`}>Name (optional)</label>
-          <input id={`${id}-name`} className="input" value={builder.name} onChange={(e) => builder.setName(e.target.value)} placeholder={builder.label || 'e.g. Failing MCP servers'} />
+          <input
+            id={`${id}-name`}
+            className="input"
+            value={builder.name}
+            onChange={(e) => builder.setName(e.target.value)}
+            placeholder={builder.label || 'e.g. Failing MCP servers'}
+          />
         </div>
         <Button type="submit" variant="primary" icon="plus" disabled={builder.types.length === 0} data-testid="subscribe-button">
           Subscribe
@@ -80,7 +113,13 @@ export function SubscriptionBuilder({ metadata, onSubscribe }: { metadata: Regis
       <p className="field-hint" aria-live="polite" data-testid="builder-summary">
         {builder.types.length === 0
           ? 'Choose at least one event type.'
-          : `Will subscribe to ${builder.types.join(', ')}${builder.filters ? ` where ${Object.entries(builder.filters).map(([k, v]) => `${k} = ${describeFilterValue(v)}`).join(' and ')}` : ''}.`}
+          : `Will subscribe to ${builder.types.join(', ')}${
+              builder.filters
+                ? ` where ${Object.entries(builder.filters)
+                    .map(([k, v]) => `${k} = ${describeFilterValue(v)}`)
+                    .join(' and ')}`
+                : ''
+            }.`}
       </p>
     </form>
   );

@@ -3,7 +3,13 @@ import { Button } from '../../../components/ui/Button';
 import type { ActiveSubscription } from '../../../realtime/subscription-set';
 import { describeFilterValue } from '../builder-model';
 
-export function SubscriptionCard({ subscription, onUnsubscribe }: { subscription: ActiveSubscription; onUnsubscribe: () => Promise<void> }) {
+export function SubscriptionCard({
+  subscription,
+  onUnsubscribe,
+}: {
+  subscription: ActiveSubscription;
+  onUnsubscribe: () => Promise<void>;
+}) {
   const [isBusy, setIsBusy] = useState(false);
   const filters = Object.entries(subscription.filters ?? {});
   const stateLabel = { pending: 'Starting', active: 'Active', failed: 'Refused' }[subscription.state];

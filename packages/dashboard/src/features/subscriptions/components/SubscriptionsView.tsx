@@ -15,7 +15,11 @@ export function SubscriptionsView() {
     <div className="view">
       <Panel title={`Active subscriptions (${subscriptions.length})`}>
         {subscriptions.length === 0 ? (
-          <EmptyState title="No active subscriptions" icon="layers" actions={<Button onClick={() => session.subscriptions.create(DEFAULT_SUBSCRIPTION)}>Subscribe to all events</Button>}>
+          <EmptyState
+            title="No active subscriptions"
+            icon="layers"
+            actions={<Button onClick={() => session.subscriptions.create(DEFAULT_SUBSCRIPTION)}>Subscribe to all events</Button>}
+          >
             <p>The live feed is quiet until you subscribe. Build one below, or take everything.</p>
           </EmptyState>
         ) : (
