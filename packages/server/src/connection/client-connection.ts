@@ -7,6 +7,7 @@ import type { LimitsConfig } from '../config/config-schema.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import type { Flushable, FlushScheduler } from './flush-scheduler.js';
 import { TokenBucket } from './token-bucket.js';
+import { encodeTextMessage, type EncodedFrame } from './ws-frame.js';
 
 export interface ConnectionInfo {
   clientId: string;
@@ -41,7 +42,7 @@ export class ClientConnection implements Subscriber, Flushable {
   messagesIn = 0;
   messagesOut = 0;
   isAuthenticated = false;
-  private queue: Array<Buffer | string> = [];
+  private queue: EncodedFrame[] = [];
   private queuedLength = 0;
   private closed = false;
   /** Why Herald closed it, when Herald did (for `connection.closed`). */
@@ -94,7 +95,7 @@ export class ClientConnection implements Subscriber, Flushable {
     this.org = identity.org;
   }
 
-  deliver(frame: Buffer | string): void {
+  deliver(frame: EncodedFrame): void {
     if (this.closed) return;
     const size = frame.length;
     if (this.queue.length >= this.limits.maxQueuedMessages || this.queuedLength + this.ws.bufferedAmount + size > this.limits.maxQueuedBytes) {
@@ -111,7 +112,7 @@ export class ClientConnection implements Subscriber, Flushable {
   }
 
   sendMessage(message: object): void {
-    this.deliver(JSON.stringify(message));
+    this.deliver(encodeTextMessage(JSON.stringify(message)));
   }
 
   flush(): void {
@@ -121,9 +122,15 @@ export class ClientConnection implements Subscriber, Flushable {
     this.queuedLength = 0;
     this.messagesOut += frames.length;
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    socket?.cork();
-    for (const f of frames) this.ws.send(f, { binary: false, compress: false });
-    socket?.uncork();
+    if (!socket || !socket.writable || this.ws.readyState !== 1) return;
+    // The frames are complete WebSocket frames: written straight to the socket, in one corked batch.
+    if (frames.length === 1) {
+      socket.write(frames[0]!);
+      return;
+    }
+    socket.cork();
+    for (const f of frames) socket.write(f);
+    socket.uncork();
   }
 
   /** Closes with one of Herald's named close codes. */

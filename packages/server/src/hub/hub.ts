@@ -11,6 +11,7 @@ import { Replayer } from './replayer.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Subscriber } from './subscriber.js';
+import { encodeTextMessage } from '../connection/ws-frame.js';
 
 /** One subscription of one connection. */
 export interface Subscription {
@@ -246,7 +247,7 @@ export class Hub {
       if (single?.key === key) frame = single.frame;
       else frame = frames?.get(key);
       if (!frame) {
-        frame = Buffer.from(`${EVENT_PREFIX}${JSON.stringify(member.matched)},"event":${json}}`);
+        frame = encodeTextMessage(`${EVENT_PREFIX}${JSON.stringify(member.matched)},"event":${json}}`);
         if (!single) single = { key, frame };
         else (frames ??= new Map()).set(key, frame);
       }

@@ -4,6 +4,7 @@ import type { Subscription } from './hub.js';
 import { isVisibleTo, subscriptionMatches } from './hub.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import type { Subscriber } from './subscriber.js';
+import { encodeTextMessage } from '../connection/ws-frame.js';
 
 /** Events read from the store per step of a replay. */
 const STORE_PAGE = 1_000;
@@ -11,7 +12,7 @@ const STORE_PAGE = 1_000;
 const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
 
 function replayFrame(subscriptionId: string, json: string): Buffer {
-  return Buffer.from(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
+  return encodeTextMessage(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
 }
 
 /**

@@ -18,8 +18,8 @@ export interface Subscriber {
   readonly isOpen: boolean;
   /** Bytes queued but not yet written; replay waits while this is high. */
   readonly queuedBytes: number;
-  /** Queues one text frame (already serialised). */
-  deliver(frame: Buffer | string): void;
+  /** Queues one complete WebSocket frame (see connection/ws-frame.ts), shared with other subscribers: never modified. */
+  deliver(frame: Buffer): void;
   /** Sends a control message (a reply or marker) as JSON. */
   sendMessage(message: object): void;
 }

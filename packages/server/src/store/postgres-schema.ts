@@ -1,0 +1,107 @@
+import type pg from 'pg';
+import { ConfigError } from '../errors/herald-error.js';
+
+/** Version of the layout below, kept in the `meta` row `schema_version`. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/** Schema used when neither the options nor the URL name one. */
+export const DEFAULT_POSTGRES_SCHEMA = 'herald';
+
+/** Lower-case identifiers only, so the name means the same quoted or not. */
+const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The schema name checked and double-quoted for SQL. Names come from
+ * configuration, never from requests, but are still checked because they are
+ * spliced into statements (identifiers cannot be bound as parameters).
+ * @throws ConfigError naming the setting and what is accepted.
+ */
+export function quoteSchemaName(schema: string): string {
+  if (!SCHEMA_NAME_PATTERN.test(schema)) {
+    throw new ConfigError([
+      `store schema "${schema.slice(0, 80)}": use 1 to 63 lower-case letters, digits or "_", not starting with a digit (e.g. "herald")`,
+    ]);
+  }
+  return `"${schema}"`;
+}
+
+/**
+ * One row per event. `json` is the event text exactly as appended (reads
+ * return it parsed, so key order and number formatting are the publisher's);
+ * `event` is the same event as JSONB for ad-hoc SQL and JSON-path queries.
+ * `data_at`/`data_chars` locate the JSON text of `data` inside `json` (1-based,
+ * in characters, as `substr` counts), so search reads the same text as the
+ * SQLite store and the live filters without storing it twice.
+ *
+ * Text columns use the "C" collation: byte order makes the stats tie-break
+ * (`key ASC`) agree with JavaScript's and lets anchored `~` and `LIKE`
+ * patterns on `type` use the btree index.
+ */
+function schemaSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.events (
+  seq            BIGINT  PRIMARY KEY,
+  id             TEXT    COLLATE "C" NOT NULL,
+  type           TEXT    COLLATE "C" NOT NULL,
+  category       TEXT    COLLATE "C" NOT NULL,
+  source         TEXT    COLLATE "C" NOT NULL,
+  time           TEXT    NOT NULL,
+  time_ms        BIGINT  NOT NULL,
+  severity       TEXT    COLLATE "C" NOT NULL,
+  priority       TEXT    COLLATE "C" NOT NULL,
+  correlation_id TEXT    COLLATE "C",
+  org            TEXT    COLLATE "C",
+  data_at        INTEGER NOT NULL,
+  data_chars     INTEGER NOT NULL,
+  json           TEXT    NOT NULL,
+  event          JSONB   NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_id ON ${s}.events (id);
+-- (column, seq) so a filtered page newest-first walks one index without sorting.
+CREATE INDEX IF NOT EXISTS events_type ON ${s}.events (type, seq);
+CREATE INDEX IF NOT EXISTS events_source ON ${s}.events (source, seq);
+-- Covers the stats breakdowns, so a dashboard window can be counted from the index.
+CREATE INDEX IF NOT EXISTS events_time ON ${s}.events (time_ms) INCLUDE (type, severity, priority, source, category, org);
+CREATE INDEX IF NOT EXISTS events_correlation ON ${s}.events (correlation_id, seq) WHERE correlation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_org ON ${s}.events (org, seq) WHERE org IS NOT NULL;
+-- last_seq: the highest seq retention deleted, so lastSeq survives an emptied log.
+CREATE TABLE IF NOT EXISTS ${s}.meta (
+  key   TEXT   PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+`;
+}
+
+/**
+ * Creates the schema, or checks that an existing one is a layout this code
+ * reads. Idempotent, and safe when several nodes open at once: an advisory
+ * lock per schema name serialises them, because concurrent `CREATE … IF NOT
+ * EXISTS` can still fail on the catalog's unique indexes.
+ * @throws Error when the schema was written by a newer Herald.
+ */
+export async function migrate(client: pg.PoolClient, schema: string): Promise<void> {
+  const s = quoteSchemaName(schema);
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.schema:${schema}`]);
+    await client.query(schemaSql(s));
+    const row = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
+    const version = row.rows[0] ? Number(row.rows[0].value) : 0;
+    if (version > POSTGRES_SCHEMA_VERSION) {
+      throw new Error(
+        `The event store schema "${schema}" has version ${version}, newer than this Herald reads (${POSTGRES_SCHEMA_VERSION}); upgrade Herald or use another schema.`,
+      );
+    }
+    if (version < POSTGRES_SCHEMA_VERSION) {
+      await client.query(
+        `INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [POSTGRES_SCHEMA_VERSION],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
