@@ -24,7 +24,8 @@ export function Root() {
 function AuthGuard({ onToken, onRejected }: { onToken: (token: string) => void; onRejected: () => void }) {
   const info = useConnection();
   const metadata = useMetadata();
-  const apiRefused = metadata.error instanceof ApiError && metadata.error.isAuth;
+  // 401 only: a 403 is a token that works but may not do this one thing, which the view itself explains.
+  const apiRefused = metadata.error instanceof ApiError && metadata.error.status === 401;
   const isRejected = info.isAuthFailure || apiRefused;
   useEffect(() => {
     if (isRejected) onRejected();

@@ -6,6 +6,9 @@ export const FEED_CAPACITY = 10_000;
 
 /** How often arriving events are handed to React, in ms: one render per batch, not per event. */
 const FLUSH_MS = 100;
+/** The same under a flood (a batch past FLOOD_BATCH): nobody reads 1,000 rows a second, and fewer renders keep the page responsive. */
+const FLOOD_FLUSH_MS = 250;
+const FLOOD_BATCH = 50;
 
 export interface FeedSnapshot {
   /** Newest first, at most FEED_CAPACITY. */
@@ -28,6 +31,7 @@ export class FeedBuffer extends Store<FeedSnapshot> {
   #pending: HeraldEvent[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #received = 0;
+  #lastBatch = 0;
 
   constructor(capacity = FEED_CAPACITY) {
     super({ events: [], added: 0, received: 0 });
@@ -42,7 +46,10 @@ export class FeedBuffer extends Store<FeedSnapshot> {
     // A hidden tab gets no timers for a while; the pending batch must stay bounded meanwhile.
     if (this.#pending.length > this.#capacity) this.#forget(this.#pending.splice(0, this.#pending.length - this.#capacity));
     // The very first events show at once: an empty feed has nothing to batch against.
-    this.#timer ??= setTimeout(() => this.flush(), this.get().events.length === 0 ? 0 : FLUSH_MS);
+    this.#timer ??= setTimeout(
+      () => this.flush(),
+      this.get().events.length === 0 ? 0 : this.#lastBatch > FLOOD_BATCH ? FLOOD_FLUSH_MS : FLUSH_MS,
+    );
   }
 
   /** Publishes what arrived since the last flush. */
@@ -52,6 +59,7 @@ export class FeedBuffer extends Store<FeedSnapshot> {
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
+    this.#lastBatch = batch.length;
     const previous = this.get().events;
     batch.sort((a, b) => b.seq - a.seq);
     const newestKnown = previous[0]?.seq ?? -1;

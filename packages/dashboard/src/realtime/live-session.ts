@@ -49,7 +49,8 @@ export class LiveSession {
       this.feed.add(event);
     });
     this.client.on('status', (change) => this.#onStatus(change));
-    this.client.on('connected', (welcome) => this.connection.update((info) => ({ ...info, welcome, org: undefined })));
+    // The SDK re-applies an org switch on every new connection, so the chosen org outlives a reconnect.
+    this.client.on('connected', (welcome) => this.connection.update((info) => ({ ...info, welcome })));
     this.#start();
   }
 
