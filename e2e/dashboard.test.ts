@@ -1,8 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mintToken } from '../packages/server/src/auth/mint-token.js';
 import { http, startTestServer, type TestServer } from '../packages/server/test/helpers.js';
 import { describeBrowser, launchBrowser, newPage } from './support/browser.js';
 import { ensureDashboardBuilt, feedTypes, goToView, openDashboard, publishHttp } from './support/dashboard.js';
+
+const JWT_SECRET = 'e2e-dashboard-jwt-secret-0123456789abcdef';
 
 describeBrowser('dashboard', () => {
   let server: TestServer;
@@ -11,7 +14,7 @@ describeBrowser('dashboard', () => {
 
   beforeAll(async () => {
     ensureDashboardBuilt();
-    server = await startTestServer({ dashboard: true, metricsEventIntervalMs: 1000 });
+    server = await startTestServer({ dashboard: true, metricsEventIntervalMs: 1000, jwt: { secret: JWT_SECRET } });
     browser = await launchBrowser();
   });
 
@@ -262,5 +265,40 @@ describeBrowser('dashboard', () => {
     expect(await page.locator(`.feed [data-seq="${seqs[0]}"]`).count()).toBe(0);
     await page.getByTestId('pause-toggle').click();
     await page.locator(`.feed [data-seq="${seqs[0]}"]`).waitFor();
+  });
+
+  it('switches org from the header when the token lists several', async () => {
+    const token = await mintToken({
+      secret: JWT_SECRET,
+      sub: 'ada',
+      org: 'acme',
+      orgs: ['acme', 'globex'],
+      permissions: ['subscribe:*', 'publish:*', 'history:*'],
+      ttlS: 600,
+    });
+    const opened = await newPage(browser);
+    pages.push({ page: opened.page, errors: [] }); // a scoped token meets 403s (metrics, connections) by design
+    const { page } = opened;
+    page.setDefaultTimeout(10_000);
+    await openDashboard(page, { ...server, dashboardUrl: `${server.httpUrl}/#token=${encodeURIComponent(token)}` });
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain('ada');
+    const switcher = page.getByRole('combobox', { name: 'Switch organisation' });
+    expect(await switcher.inputValue()).toBe('acme');
+
+    const both = (label: string) => [
+      { type: 'org.check', org: 'acme', data: { message: `acme ${label}` } },
+      { type: 'org.check', org: 'globex', data: { message: `globex ${label}` } },
+    ];
+    const first = await publishHttp(server, both('first'));
+    await page.locator(`.feed [data-seq="${first[0]}"]`).waitFor();
+    await switcher.selectOption('globex');
+    await expect.poll(() => switcher.inputValue()).toBe('globex');
+    const second = await publishHttp(server, both('second'));
+    await page.locator(`.feed [data-seq="${second[1]}"]`).waitFor();
+    const shown = await page
+      .locator('.feed [data-type="org.check"]')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+    expect(shown).toEqual([second[1], first[0]]);
+    await opened.context.close();
   });
 });
