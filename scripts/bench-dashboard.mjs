@@ -10,7 +10,7 @@
 /* global window, document, performance, PerformanceObserver, MutationObserver, requestAnimationFrame, fetch, clearTimeout */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -237,6 +237,8 @@ async function main() {
     console.log(
       `\nHerald dashboard budgets (${isQuick ? 'quick, ' : ''}${FEED_SECONDS} s at ${RATE} events/s, Chromium headless, localhost)`,
     );
+    // Long tasks and render time stretch when the machine is busy; say how busy it was.
+    console.log(`  machine: ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} (server, browser and feeder share them)`);
     for (const [name, value, budget, ok] of rows)
       console.log(`  ${ok ? 'ok  ' : 'OVER'}  ${name.padEnd(36)} ${value.padEnd(40)} ${budget}`);
     console.log(
@@ -249,6 +251,8 @@ async function main() {
         held,
         sent,
         feed_s: FEED_SECONDS,
+        cpus: cpus().length,
+        load: +loadavg()[0].toFixed(1),
       }),
     );
     if (rows.some(([, , , ok]) => !ok)) process.exitCode = 1;
