@@ -1,7 +1,10 @@
 import type { HeraldEvent } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
 
-/** An event as the columns of one `events` row (see postgres-schema.ts). */
+/**
+ * An event as the columns of one `events` row (see postgres-schema.ts),
+ * named as the columns are so that a batch travels as one JSON parameter.
+ */
 export interface PostgresEventRow {
   seq: number;
   id: string;
@@ -9,19 +12,19 @@ export interface PostgresEventRow {
   category: string;
   source: string;
   time: string;
-  timeMs: number;
+  time_ms: number;
   severity: string;
   priority: string;
-  correlationId: string | null;
+  correlation_id: string | null;
   org: string | null;
   /** 1-based position of the JSON text of `data` inside `json`, in characters (code points). */
-  dataAt: number;
+  data_at: number;
   /** Length of that text in characters; 0 when the event has no `data`. */
-  dataChars: number;
+  data_chars: number;
   /** `JSON.stringify(event)`. */
   json: string;
   /** The text to cast to JSONB when it cannot be `json` itself, else null (see {@link jsonbSafe}). */
-  jsonbText: string | null;
+  jsonb_text: string | null;
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -41,14 +44,17 @@ function codePoints(text: string): number {
 }
 
 /**
- * JSONB cannot hold U+0000 (`\u0000` fails the cast), which a JSON string
- * may contain. Such text gets U+FFFD in the JSONB copy only; `json`, which
- * reads return, keeps the event unchanged. Escaped backslashes are skipped
- * so that a literal `\\u0000` in the text is left alone.
+ * JSONB cannot hold U+0000 or a lone surrogate (`\u0000` and `\ud800` fail
+ * the cast), both of which JSON text may carry; JSON.stringify writes lone
+ * surrogates escaped and pairs as they are, so any `\ud800`-`\udfff`
+ * escape in its output is a lone one. Such text gets U+FFFD in the JSONB
+ * copy only; `json`, which reads return, keeps the event unchanged. Escaped
+ * backslashes are consumed first, so a literal `\\u0000` is left alone.
+ * Returns null when the text casts as it is.
  */
 export function jsonbSafe(json: string): string | null {
-  if (!json.includes('\\u0000')) return null;
-  return json.replace(/\\(\\|u0000)/g, (match, escaped: string) => (escaped === '\\' ? match : '\\ufffd'));
+  if (!/\\u(?:0000|d[89a-f])/.test(json)) return null;
+  return json.replace(/\\(\\|u0000|ud[89a-f][0-9a-f]{2})/g, (match, escaped: string) => (escaped === '\\' ? match : '\\ufffd'));
 }
 
 /**
@@ -74,17 +80,16 @@ function serialise(event: HeraldEvent): { json: string; dataAt: number; dataChar
   return { json: `${json}}`, dataAt, dataChars };
 }
 
-/** True for text PostgreSQL's `text` type rejects: it cannot store U+0000. */
-function hasNul(value: string | undefined): boolean {
-  return value !== undefined && value.includes('\0');
-}
+/** U+0000, or half a surrogate pair: text PostgreSQL's `text` type (UTF-8) cannot hold. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The row for an event, serialised now so that a caller changing its object
  * later cannot change what is stored.
- * @throws HeraldError `invalid_event` for a time that is not ISO 8601, or a
- * U+0000 in a column PostgreSQL keeps as text (the store would otherwise
- * fail the whole group commit it joined).
+ * @throws HeraldError `invalid_event` for a time that is not ISO 8601, or
+ * U+0000 or a lone surrogate in a field PostgreSQL keeps as text (the store
+ * would otherwise fail the whole group commit it joined). Inside `data`
+ * both are fine: `json` holds them escaped.
  */
 export function toRow(event: HeraldEvent): PostgresEventRow {
   const timeMs = Date.parse(event.time);
@@ -94,8 +99,9 @@ export function toRow(event: HeraldEvent): PostgresEventRow {
     });
   }
   for (const field of ['id', 'type', 'category', 'source', 'time', 'severity', 'priority', 'correlation_id', 'org'] as const) {
-    if (hasNul(event[field])) {
-      throw new HeraldError('invalid_event', `event ${event.id.replace(/\0/g, '')}: ${field} contains U+0000, which the store cannot keep`, {
+    const value = event[field];
+    if (value !== undefined && UNSTORABLE.test(value)) {
+      throw new HeraldError('invalid_event', `event ${JSON.stringify(event.id.slice(0, 60))}: ${field} holds U+0000 or a lone surrogate, which the store cannot keep`, {
         path: field,
       });
     }
@@ -108,14 +114,14 @@ export function toRow(event: HeraldEvent): PostgresEventRow {
     category: event.category,
     source: event.source,
     time: event.time,
-    timeMs,
+    time_ms: timeMs,
     severity: event.severity,
     priority: event.priority,
-    correlationId: event.correlation_id ?? null,
+    correlation_id: event.correlation_id ?? null,
     org: event.org ?? null,
-    dataAt,
-    dataChars,
+    data_at: dataAt,
+    data_chars: dataChars,
     json,
-    jsonbText: jsonbSafe(json),
+    jsonb_text: jsonbSafe(json),
   };
 }

@@ -33,6 +33,7 @@ describe('PostgresEventStore (pure parts)', () => {
   it('replaces only real \\u0000 escapes in the JSONB copy', () => {
     expect(jsonbSafe('{"a":"x"}')).toBeNull();
     expect(jsonbSafe(JSON.stringify({ a: 'x\u0000y', b: '\\u0000' }))).toBe('{"a":"x\\ufffdy","b":"\\\\u0000"}');
+    expect(jsonbSafe(JSON.stringify({ lone: 'a\ud800b', pair: '😀', text: '\\ud800' }))).toBe('{"lone":"a\\ufffdb","pair":"😀","text":"\\\\ud800"}');
   });
 
   it('rejects a schema name that is not a plain lower-case identifier', () => {
@@ -165,13 +166,14 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       expect((await store.readAfter(0, 10)).map((e) => e.seq)).toEqual([1, 2, 4]);
     });
 
-    it('rejects text PostgreSQL cannot store without queueing it, and keeps U+0000 inside data', async () => {
+    it('rejects text PostgreSQL cannot store without queueing it, and keeps U+0000 and lone surrogates inside data', async () => {
       const store = await openStore();
       await expect(store.append([makeEvent(1, { source: 'a\u0000b' })])).rejects.toMatchObject({
         code: 'invalid_event',
         details: { path: 'source' },
       });
-      const event = makeEvent(2, { data: { text: 'nul \u0000 here', literal: '\\u0000' } });
+      await expect(store.append([makeEvent(1, { id: 'half \ud800' })])).rejects.toMatchObject({ code: 'invalid_event', details: { path: 'id' } });
+      const event = makeEvent(2, { data: { text: 'nul \u0000 here', literal: '\\u0000', lone: '\udc00' } });
       await store.append([event]);
       expect(await store.get('e2')).toEqual(event);
       const { rows } = await admin.query(`SELECT event->'data'->>'literal' AS literal FROM "${schema}".events`);

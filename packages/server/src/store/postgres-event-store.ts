@@ -36,7 +36,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 /** How long taking a new connection may wait, in ms; pg's default is to wait forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The columns an append writes, in the order of {@link insertSql}'s arrays. */
+/** The columns an append writes, as `json_to_recordset` reads them from a batch. */
 const COLUMNS = [
   ['seq', 'bigint'],
   ['id', 'text'],
@@ -53,43 +53,24 @@ const COLUMNS = [
   ['data_chars', 'int'],
   ['json', 'text'],
   ['jsonb_text', 'text'],
-] as const;
+] as const satisfies ReadonlyArray<readonly [keyof PostgresEventRow, string]>;
 
 /**
- * One multi-row INSERT whatever the batch size: one array parameter per
- * column, unnested in order, so the statement text never changes and no
- * batch meets PostgreSQL's 65,535-parameter limit. `ORDER BY ord` keeps the
- * first of two rows sharing an id, as the contract asks.
+ * One multi-row INSERT whatever the batch size: the rows travel as one JSON
+ * array parameter, so the statement text never changes, no batch meets
+ * PostgreSQL's 65,535-parameter limit, and serialising is one native
+ * `JSON.stringify` (pg's own array encoding measured several times slower).
+ * `ORDER BY ord` keeps the first of two rows sharing an id, as the contract asks.
  */
 function insertSql(schema: string): string {
   const names = COLUMNS.map(([name]) => name);
   const stored = names.filter((name) => name !== 'jsonb_text');
   return `INSERT INTO ${schema}.events (${stored.join(', ')}, event)
 SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb
-FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) WITH ORDINALITY AS r(${names.join(', ')}, ord)
+FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
+  WITH ORDINALITY AS r(${names.join(', ')}, ord)
 ORDER BY ord
 ON CONFLICT (id) DO NOTHING`;
-}
-
-function insertParams(rows: readonly PostgresEventRow[]): unknown[][] {
-  const r = rows;
-  return [
-    r.map((x) => x.seq),
-    r.map((x) => x.id),
-    r.map((x) => x.type),
-    r.map((x) => x.category),
-    r.map((x) => x.source),
-    r.map((x) => x.time),
-    r.map((x) => x.timeMs),
-    r.map((x) => x.severity),
-    r.map((x) => x.priority),
-    r.map((x) => x.correlationId),
-    r.map((x) => x.org),
-    r.map((x) => x.dataAt),
-    r.map((x) => x.dataChars),
-    r.map((x) => x.json),
-    r.map((x) => x.jsonbText),
-  ];
 }
 
 /** SQLSTATE class 23: a unique, check or other integrity constraint refused the rows. */
@@ -388,7 +369,7 @@ export class PostgresEventStore implements EventStore {
   private async writeCalls(calls: readonly PostgresEventRow[][]): Promise<Array<Error | undefined>> {
     let failure: unknown;
     try {
-      await this.pool.query(this.insert, insertParams(calls.flat()));
+      await this.pool.query(this.insert, [JSON.stringify(calls.flat())]);
       return this.committed(new Array<Error | undefined>(calls.length).fill(undefined));
     } catch (err) {
       failure = err;
@@ -422,7 +403,7 @@ export class PostgresEventStore implements EventStore {
       for (const rows of calls) {
         await client.query('SAVEPOINT herald_call');
         try {
-          await client.query(this.insert, insertParams(rows));
+          await client.query(this.insert, [JSON.stringify(rows)]);
           await client.query('RELEASE SAVEPOINT herald_call');
           results.push(undefined);
         } catch (err) {
