@@ -1,49 +1,46 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventFrame, FakeServer } from '../test/support/fake-websocket.js';
+import WebSocket from 'ws';
+import { eventFrame, ScriptedServer } from '../test/support/scripted-server.js';
 import { constantBackoff } from './backoff.js';
 import { HeraldRequestError } from './errors.js';
 import { HeraldClient } from './herald-client.js';
 import type { HeraldClientOptions } from './client-options.js';
 
-let server: FakeServer;
-const clients: HeraldClient[] = [];
+let peer: ScriptedServer;
+const cleanups: Array<() => unknown> = [];
 
 function connect(options: Partial<HeraldClientOptions> = {}): HeraldClient {
-  const client = new HeraldClient({ url: 'ws://herald.test/ws', WebSocket: server.WebSocket, backoff: constantBackoff(100), ...options });
-  clients.push(client);
+  const client = new HeraldClient({ url: peer.url, WebSocket, backoff: constantBackoff(20), ...options });
+  cleanups.push(() => client.close());
   return client;
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  server = new FakeServer();
+beforeEach(async () => {
+  peer = await ScriptedServer.start();
+  cleanups.push(() => peer.close());
 });
 
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-  vi.useRealTimers();
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 describe('HeraldClient', () => {
   describe('subscribe', () => {
     it('resubscribes from the last seq after a drop and delivers each event once, in order', async () => {
       const client = connect();
-      await settle();
-      server.last.welcome(10);
+      const first = await peer.openSession(0, client, 10);
       const sub = client.subscribe({ types: ['test.*'] });
-      server.last.confirmSubscriptions();
-      for (const seq of [11, 12]) server.last.push(eventFrame(seq, [sub.id]));
-      server.last.drop(1006);
-      await vi.advanceTimersByTimeAsync(100);
-      server.last.welcome(14);
-      expect(server.last.lastFrame('subscribe')).toMatchObject({ subscription_id: sub.id, since: 12 });
-      server.last.confirmSubscriptions();
-      for (const seq of [12, 13, 14]) server.last.push(eventFrame(seq, [sub.id], { replay: true }));
-      server.last.push({ type: 'replayed', subscription_id: sub.id, count: 2, to_seq: 14, recovered: true });
-      server.last.push(eventFrame(14, [sub.id]));
-      server.last.push(eventFrame(15, [sub.id]));
+      await first.confirmSubscribe();
+      for (const seq of [11, 12]) first.send(eventFrame(seq, [sub.id]));
+      await vi.waitFor(() => expect(sub.lastSeq).toBe(12));
+      first.terminate();
+      const second = await peer.openSession(1, client, 14);
+      expect(await second.confirmSubscribe()).toMatchObject({ subscription_id: sub.id, since: 12 });
+      for (const seq of [12, 13, 14]) second.send(eventFrame(seq, [sub.id], { replay: true }));
+      second.send({ type: 'replayed', subscription_id: sub.id, count: 2, to_seq: 14, recovered: true });
+      second.send(eventFrame(14, [sub.id]));
+      second.send(eventFrame(15, [sub.id]));
+      await second.roundTrip(client);
       client.close();
       const seqs: number[] = [];
       for await (const event of sub) seqs.push(event.seq);
@@ -53,27 +50,25 @@ describe('HeraldClient', () => {
 
     it('resumes a live-only subscription that saw nothing from the seq known when it was confirmed', async () => {
       const client = connect();
-      await settle();
-      server.last.welcome(500);
+      const first = await peer.openSession(0, client, 500);
       const sub = client.subscribe({ types: ['quiet.*'] });
-      expect(server.last.lastFrame('subscribe')).not.toHaveProperty('since');
-      server.last.confirmSubscriptions();
-      server.last.drop(1006);
-      await vi.advanceTimersByTimeAsync(100);
-      server.last.welcome(520);
-      expect(server.last.lastFrame('subscribe')).toMatchObject({ subscription_id: sub.id, since: 500 });
+      expect(await first.confirmSubscribe()).not.toHaveProperty('since');
+      await sub.ready();
+      first.terminate();
+      const second = await peer.openSession(1, client, 520);
+      expect(await second.frame('subscribe')).toMatchObject({ subscription_id: sub.id, since: 500 });
     });
 
     it('sends subscriptions made while offline once connected, and routes one frame to every listed subscription', async () => {
       const client = connect();
       const a = client.subscribe({ types: ['a.*'] });
       const b = client.subscribe({ types: ['*'], id: 'mine' });
-      await settle();
-      server.last.welcome();
-      expect(server.last.frames('subscribe').map((f) => f.subscription_id)).toEqual([a.id, 'mine']);
-      server.last.confirmSubscriptions();
+      const conn = await peer.openSession(0, client);
+      const frames = [await conn.confirmSubscribe(0), await conn.confirmSubscribe(1)];
+      expect(frames.map((f) => f.subscription_id)).toEqual([a.id, 'mine']);
       await expect(Promise.all([a.ready(), b.ready()])).resolves.toBeDefined();
-      server.last.push(eventFrame(1, [a.id, 'mine']));
+      conn.send(eventFrame(1, [a.id, 'mine']));
+      await conn.roundTrip(client);
       expect([a.lastSeq, b.lastSeq]).toEqual([1, 1]);
     });
 
@@ -81,10 +76,9 @@ describe('HeraldClient', () => {
       const client = connect();
       const errors = vi.fn();
       client.on('error', errors);
-      await settle();
-      server.last.welcome();
+      const conn = await peer.openSession(0, client);
       const sub = client.subscribe({ types: ['secret.*'] });
-      server.last.reply(server.last.lastFrame('subscribe'), { type: 'error', code: 'forbidden', message: 'no subscribe:secret.*' });
+      conn.reply(await conn.frame('subscribe'), { type: 'error', code: 'forbidden', message: 'no subscribe:secret.*' });
       await expect(sub.ready()).rejects.toBeInstanceOf(HeraldRequestError);
       expect(sub.isClosed).toBe(true);
       expect(errors).toHaveBeenCalledTimes(1);
@@ -92,45 +86,45 @@ describe('HeraldClient', () => {
 
     it('ends subscriptions the server drops after a token refresh narrowed the permissions', async () => {
       const client = connect();
-      await settle();
-      server.last.welcome();
+      const first = await peer.openSession(0, client);
       const kept = client.subscribe({ types: ['a'] });
       const revoked = client.subscribe({ types: ['b'] });
-      server.last.confirmSubscriptions();
-      server.last.push({ type: 'unsubscribed', subscription_ids: [revoked.id], reason: 'permission' });
+      await first.confirmSubscribe(0);
+      await first.confirmSubscribe(1);
+      first.send({ type: 'unsubscribed', subscription_ids: [revoked.id], reason: 'permission' });
+      await first.roundTrip(client);
       expect(revoked.isClosed).toBe(true);
       expect(kept.isClosed).toBe(false);
       await expect(revoked[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'forbidden' });
-      server.last.drop(1006);
-      await vi.advanceTimersByTimeAsync(100);
-      server.last.welcome();
-      expect(server.last.frames('subscribe').map((f) => f.subscription_id)).toEqual([kept.id]);
+      first.terminate();
+      const second = await peer.openSession(1, client);
+      // Resubscriptions go out on open, ahead of this ping.
+      await second.roundTrip(client);
+      expect(second.frames('subscribe').map((f) => f.subscription_id)).toEqual([kept.id]);
     });
 
     it('sends unsubscribe and stops delivering', async () => {
       const client = connect();
-      await settle();
-      server.last.welcome();
+      const conn = await peer.openSession(0, client);
       const sub = client.subscribe({ types: ['x'] });
-      server.last.confirmSubscriptions();
+      await conn.confirmSubscribe();
       const done = sub.unsubscribe();
-      const frame = server.last.lastFrame('unsubscribe');
+      const frame = await conn.frame('unsubscribe');
       expect(frame.subscription_id).toBe(sub.id);
-      server.last.reply(frame, { type: 'unsubscribed', subscription_ids: [sub.id] });
+      conn.reply(frame, { type: 'unsubscribed', subscription_ids: [sub.id] });
       await done;
-      server.last.push(eventFrame(1, [sub.id]));
+      conn.send(eventFrame(1, [sub.id]));
+      await conn.roundTrip(client);
       expect(sub.stats.delivered).toBe(0);
     });
 
     it('reconnects when a resubscribe gets no answer', async () => {
-      const client = connect({ requestTimeoutMs: 1000 });
-      await settle();
-      server.last.welcome();
+      const client = connect({ requestTimeoutMs: 300 });
+      const first = await peer.openSession(0, client);
       client.subscribe({ types: ['x'] });
-      await vi.advanceTimersByTimeAsync(1000);
-      expect(server.sockets[0]!.closedByClient?.code).toBe(4000);
-      await vi.advanceTimersByTimeAsync(100);
-      expect(server.sockets).toHaveLength(2);
+      await first.frame('subscribe');
+      await expect(first.closed).resolves.toMatchObject({ code: 4000, isByServer: false });
+      await peer.connection(1);
     });
   });
 });
