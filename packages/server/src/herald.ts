@@ -29,6 +29,7 @@ import { createLogger, type Logger } from './logging/create-logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { EventRegistry } from './registry/event-registry.js';
 import type { EventStore } from './store/event-store.js';
+import { PostgresEventStore } from './store/postgres-event-store.js';
 import { SqliteEventStore } from './store/sqlite-event-store.js';
 import { VERSION } from './version.js';
 
@@ -67,7 +68,11 @@ function buildStore(config: HeraldConfig, dataDir: string, logger: Logger): Even
     const path = spec.slice('sqlite:'.length);
     return new SqliteEventStore({ path: path === ':memory:' ? ':memory:' : resolve(path), synchronous: config.sqliteSynchronous, logger });
   }
-  throw new ConfigError([`store = "${spec.split('@').pop()}": this build supports sqlite:<path> and sqlite::memory: (PostgreSQL support is planned)`]);
+  // A `schema` query parameter picks the schema (default `herald`); the store reads it.
+  if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) return new PostgresEventStore({ connectionString: spec, logger });
+  throw new ConfigError([
+    `store = "${spec.split('@').pop()}": this build supports sqlite:<path>, sqlite::memory: and postgres://user@host/database[?schema=name]`,
+  ]);
 }
 
 function buildBus(config: HeraldConfig): Bus {

@@ -37,7 +37,11 @@ export async function probePostgres(): Promise<string | undefined> {
  */
 export async function postgresSkipReason(): Promise<string | undefined> {
   const reason = await probePostgres();
-  if (reason === undefined || process.env.CI === 'true') return undefined;
+  if (reason === undefined) return undefined;
+  if (process.env.CI === 'true') {
+    console.error(`PostgreSQL tests run in CI and fail: ${reason}`);
+    return undefined;
+  }
   console.warn(`skipping PostgreSQL tests: ${reason}`);
   return reason;
 }
