@@ -1,10 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  TEST_POSTGRES_URL,
-  dropSchema,
-  postgresSkipReason,
-  randomSchemaName,
-} from '../src/store/postgres-event-store.contract-fixture.js';
+import { TEST_POSTGRES_URL, dropSchema, postgresSkipReason, randomSchemaName } from '../src/store/postgres-event-store.contract-fixture.js';
 import { TestClient, http, startTestServer, type TestServer } from './helpers.js';
 
 const skipReason = await postgresSkipReason();

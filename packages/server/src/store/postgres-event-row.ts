@@ -101,9 +101,13 @@ export function toRow(event: HeraldEvent): PostgresEventRow {
   for (const field of ['id', 'type', 'category', 'source', 'time', 'severity', 'priority', 'correlation_id', 'org'] as const) {
     const value = event[field];
     if (value !== undefined && UNSTORABLE.test(value)) {
-      throw new HeraldError('invalid_event', `event ${JSON.stringify(event.id.slice(0, 60))}: ${field} holds U+0000 or a lone surrogate, which the store cannot keep`, {
-        path: field,
-      });
+      throw new HeraldError(
+        'invalid_event',
+        `event ${JSON.stringify(event.id.slice(0, 60))}: ${field} holds U+0000 or a lone surrogate, which the store cannot keep`,
+        {
+          path: field,
+        },
+      );
     }
   }
   const { json, dataAt, dataChars } = serialise(event);
@@ -124,4 +128,58 @@ export function toRow(event: HeraldEvent): PostgresEventRow {
     json,
     jsonb_text: jsonbSafe(json),
   };
+}
+
+/** The columns an append writes, as `json_to_recordset` reads them from a batch of rows. */
+const COLUMNS = [
+  ['seq', 'bigint'],
+  ['id', 'text'],
+  ['type', 'text'],
+  ['category', 'text'],
+  ['source', 'text'],
+  ['time', 'text'],
+  ['time_ms', 'bigint'],
+  ['severity', 'text'],
+  ['priority', 'text'],
+  ['correlation_id', 'text'],
+  ['org', 'text'],
+  ['data_at', 'int'],
+  ['data_chars', 'int'],
+  ['json', 'text'],
+  ['jsonb_text', 'text'],
+] as const satisfies ReadonlyArray<readonly [keyof PostgresEventRow, string]>;
+
+/**
+ * One multi-row INSERT whatever the batch size: the rows travel as one JSON
+ * array parameter, so the statement text never changes, no batch meets
+ * PostgreSQL's 65,535-parameter limit, and serialising is one native
+ * `JSON.stringify` (pg's own array encoding measured several times slower).
+ * `ORDER BY ord` keeps the first of two rows sharing an id, as the contract asks.
+ */
+export function insertRowsSql(schema: string): string {
+  const names = COLUMNS.map(([name]) => name);
+  const stored = names.filter((name) => name !== 'jsonb_text');
+  return `INSERT INTO ${schema}.events (${stored.join(', ')}, event)
+SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb
+FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
+  WITH ORDINALITY AS r(${names.join(', ')}, ord)
+ORDER BY ord
+ON CONFLICT (id) DO NOTHING`;
+}
+
+/** SQLSTATE class 23: a unique, check or other integrity constraint refused the rows. */
+export function isConstraintError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('23');
+}
+
+/** Wraps a PostgreSQL failure as the request error its callers see, keeping the original as `cause`. */
+export function storeError(err: unknown): HeraldError {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  const wrapped = isConstraintError(err)
+    ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
+    : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
+  wrapped.cause = err;
+  return wrapped;
 }

@@ -33,7 +33,9 @@ describe('PostgresEventStore (pure parts)', () => {
   it('replaces only real \\u0000 escapes in the JSONB copy', () => {
     expect(jsonbSafe('{"a":"x"}')).toBeNull();
     expect(jsonbSafe(JSON.stringify({ a: 'x\u0000y', b: '\\u0000' }))).toBe('{"a":"x\\ufffdy","b":"\\\\u0000"}');
-    expect(jsonbSafe(JSON.stringify({ lone: 'a\ud800b', pair: '😀', text: '\\ud800' }))).toBe('{"lone":"a\\ufffdb","pair":"😀","text":"\\\\ud800"}');
+    expect(jsonbSafe(JSON.stringify({ lone: 'a\ud800b', pair: '😀', text: '\\ud800' }))).toBe(
+      '{"lone":"a\\ufffdb","pair":"😀","text":"\\\\ud800"}',
+    );
   });
 
   it('rejects a schema name that is not a plain lower-case identifier', () => {
@@ -172,7 +174,10 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
         code: 'invalid_event',
         details: { path: 'source' },
       });
-      await expect(store.append([makeEvent(1, { id: 'half \ud800' })])).rejects.toMatchObject({ code: 'invalid_event', details: { path: 'id' } });
+      await expect(store.append([makeEvent(1, { id: 'half \ud800' })])).rejects.toMatchObject({
+        code: 'invalid_event',
+        details: { path: 'id' },
+      });
       const event = makeEvent(2, { data: { text: 'nul \u0000 here', literal: '\\u0000', lone: '\udc00' } });
       await store.append([event]);
       expect(await store.get('e2')).toEqual(event);
@@ -195,10 +200,7 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
   describe('history', () => {
     it('searches the data text as JSON.stringify wrote it, after non-BMP characters', async () => {
       const store = await openStore();
-      await store.append([
-        makeEvent(1, { source: '😀😀', data: { status: 'down', n: 7 } }),
-        makeEvent(2, { data: { status: 'up' } }),
-      ]);
+      await store.append([makeEvent(1, { source: '😀😀', data: { status: 'down', n: 7 } }), makeEvent(2, { data: { status: 'up' } })]);
       const page = await store.history({ limit: 10, search: '"STATUS":"down","n":7' });
       expect(page.events.map((e) => e.seq)).toEqual([1]);
       expect((await store.history({ limit: 10, search: 'source' })).events).toEqual([]);

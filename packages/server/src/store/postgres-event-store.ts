@@ -4,9 +4,9 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { EventStats, EventStore, RetentionPolicy, StatsQuery } from './event-store.js';
 import { GroupCommit } from './group-commit.js';
 import { readStats } from './postgres-event-stats.js';
-import { type PostgresEventRow, toRow } from './postgres-event-row.js';
+import { type PostgresEventRow, insertRowsSql, isConstraintError, storeError, toRow } from './postgres-event-row.js';
 import { binder, planHistory } from './postgres-history-query.js';
-import { DEFAULT_POSTGRES_SCHEMA, migrate, quoteSchemaName } from './postgres-schema.js';
+import { DEFAULT_POSTGRES_SCHEMA, migrate, quoteSchemaName, splitSchemaParam } from './postgres-schema.js';
 import { decodeCursor, encodeCursor } from './sqlite-history-query.js';
 
 export interface PostgresEventStoreOptions {
@@ -36,75 +36,8 @@ const HEALTH_TIMEOUT_MS = 2_000;
 /** How long taking a new connection may wait, in ms; pg's default is to wait forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The columns an append writes, as `json_to_recordset` reads them from a batch. */
-const COLUMNS = [
-  ['seq', 'bigint'],
-  ['id', 'text'],
-  ['type', 'text'],
-  ['category', 'text'],
-  ['source', 'text'],
-  ['time', 'text'],
-  ['time_ms', 'bigint'],
-  ['severity', 'text'],
-  ['priority', 'text'],
-  ['correlation_id', 'text'],
-  ['org', 'text'],
-  ['data_at', 'int'],
-  ['data_chars', 'int'],
-  ['json', 'text'],
-  ['jsonb_text', 'text'],
-] as const satisfies ReadonlyArray<readonly [keyof PostgresEventRow, string]>;
-
-/**
- * One multi-row INSERT whatever the batch size: the rows travel as one JSON
- * array parameter, so the statement text never changes, no batch meets
- * PostgreSQL's 65,535-parameter limit, and serialising is one native
- * `JSON.stringify` (pg's own array encoding measured several times slower).
- * `ORDER BY ord` keeps the first of two rows sharing an id, as the contract asks.
- */
-function insertSql(schema: string): string {
-  const names = COLUMNS.map(([name]) => name);
-  const stored = names.filter((name) => name !== 'jsonb_text');
-  return `INSERT INTO ${schema}.events (${stored.join(', ')}, event)
-SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb
-FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
-  WITH ORDINALITY AS r(${names.join(', ')}, ord)
-ORDER BY ord
-ON CONFLICT (id) DO NOTHING`;
-}
-
-/** SQLSTATE class 23: a unique, check or other integrity constraint refused the rows. */
-function isConstraintError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('23');
-}
-
-/** Wraps a PostgreSQL failure as the request error its callers see, keeping the original as `cause`. */
-function storeError(err: unknown): HeraldError {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  const message = err instanceof Error ? err.message : String(err);
-  const wrapped = isConstraintError(err)
-    ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
-    : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
-  wrapped.cause = err;
-  return wrapped;
-}
-
 /** BIGINT and count(*) arrive as strings; seqs stay below 2^53, so a number holds them exactly. */
 const toNumber = (value: string | number | null | undefined): number => Number(value ?? 0);
-
-/** The schema named by the URL's `schema` parameter, and the URL without it. */
-function splitSchemaParam(connectionString: string): { url: string; schema: string | undefined } {
-  let url: URL;
-  try {
-    url = new URL(connectionString);
-  } catch {
-    return { url: connectionString, schema: undefined };
-  }
-  const schema = url.searchParams.get('schema') ?? undefined;
-  url.searchParams.delete('schema');
-  return { url: url.toString(), schema };
-}
 
 /** `postgres://host:port/database (schema s)`, without user or password, for /health. */
 function describe(connectionString: string, schema: string): string {
@@ -156,7 +89,7 @@ export class PostgresEventStore implements EventStore {
     this.connectionString = url;
     this.schemaName = options.schema ?? schema ?? DEFAULT_POSTGRES_SCHEMA;
     this.s = quoteSchemaName(this.schemaName);
-    this.insert = insertSql(this.s);
+    this.insert = insertRowsSql(this.s);
     this.description = describe(url, this.schemaName);
     this.historyScanLimit = Math.max(1, options.historyScanLimit ?? 50_000);
   }
@@ -221,9 +154,10 @@ export class PostgresEventStore implements EventStore {
   async findSeqs(ids: readonly string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     for (let i = 0; i < ids.length; i += FIND_CHUNK_IDS) {
-      const { rows } = await this.pool.query<{ id: string; seq: string }>(`SELECT id, seq FROM ${this.s}.events WHERE id = ANY($1::text[])`, [
-        ids.slice(i, i + FIND_CHUNK_IDS),
-      ]);
+      const { rows } = await this.pool.query<{ id: string; seq: string }>(
+        `SELECT id, seq FROM ${this.s}.events WHERE id = ANY($1::text[])`,
+        [ids.slice(i, i + FIND_CHUNK_IDS)],
+      );
       for (const row of rows) found.set(row.id, toNumber(row.seq));
     }
     return found;
@@ -247,7 +181,9 @@ export class PostgresEventStore implements EventStore {
     const ms = Date.parse(time);
     if (Number.isNaN(ms))
       throw new HeraldError('invalid_params', `since "${time.slice(0, 40)}" is not an ISO 8601 time`, { path: 'since' });
-    const { rows } = await this.pool.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM ${this.s}.events WHERE time_ms >= $1`, [ms]);
+    const { rows } = await this.pool.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM ${this.s}.events WHERE time_ms >= $1`, [
+      ms,
+    ]);
     return rows[0]?.seq != null ? toNumber(rows[0].seq) : (await this.lastSeq()) + 1;
   }
 

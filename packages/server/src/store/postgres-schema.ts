@@ -25,6 +25,19 @@ export function quoteSchemaName(schema: string): string {
   return `"${schema}"`;
 }
 
+/** The schema named by the URL's `schema` parameter, and the URL without it. */
+export function splitSchemaParam(connectionString: string): { url: string; schema: string | undefined } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { url: connectionString, schema: undefined };
+  }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { url: url.toString(), schema };
+}
+
 /**
  * One row per event. `json` is the event text exactly as appended (reads
  * return it parsed, so key order and number formatting are the publisher's);
