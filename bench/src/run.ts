@@ -85,6 +85,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// Ctrl-C: exit through 'exit' so started servers are killed.
+process.on('SIGINT', () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,6 +1,13 @@
 import { readStamp } from '../wire/stamp.js';
 import type { Dialect, OutgoingEvent, Role, SessionEvents } from './dialect.js';
 
+/** How Herald's event frames begin; lets stamp-less (seeded) events be counted without parsing. */
+const EVENT_PREFIX = Buffer.from('{"type":"event"');
+
+function startsWith(payload: Buffer, prefix: Buffer): boolean {
+  return payload.length >= prefix.length && payload.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+}
+
 /** The type every bench event is published under. */
 export const BENCH_EVENT_TYPE = 'bench.tick';
 
@@ -26,8 +33,9 @@ export function filterFor(group: number, index: number): Record<string, unknown>
 
 /**
  * Herald protocol v1: `connected`, then `subscribe` → `subscribed`; events
- * are `{"type":"event",…,"data":{"t":…}}`. Frames carrying a stamp are
- * counted without parsing; everything else is JSON-parsed (rare).
+ * are `{"type":"event",…,"data":{"t":…}}`. Event frames (with a stamp, or
+ * starting as events do) are counted without parsing; everything else is
+ * JSON-parsed (rare).
  */
 export function heraldDialect(token: string): Dialect {
   return {
@@ -38,9 +46,9 @@ export function heraldDialect(token: string): Dialect {
       return {
         onMessage(payload, receivedUs) {
           const stamp = readStamp(payload);
-          if (stamp >= 0) {
+          if (stamp >= 0 || startsWith(payload, EVENT_PREFIX)) {
             if (role.since !== undefined) replayed++;
-            else events.onEvent(stamp, receivedUs);
+            events.onEvent(stamp, receivedUs);
             return;
           }
           let frame: ControlFrame;
@@ -51,6 +59,11 @@ export function heraldDialect(token: string): Dialect {
             return;
           }
           switch (frame.type) {
+            case 'event':
+              // An event frame whose keys come in another order: slower, still counted.
+              if (role.since !== undefined) replayed++;
+              events.onEvent(-1, receivedUs);
+              break;
             case 'connected':
               if (role.kind === 'publisher') events.onReady();
               else send(JSON.stringify(subscribeMessage(role)));

@@ -24,3 +24,12 @@ describe('checkGoals', () => {
     expect(checks[0]).toMatchObject({ measured: 'WS 60,000/s, HTTP 9,000/s', isMet: false });
   });
 });
+
+describe('checkGoals for S5', () => {
+  it('judges memory per connection on the largest case', () => {
+    const checks = checkGoals({
+      S5: [row('herald', { connections: 5_000, kibPerConnection: 11.4 }, '5,000'), row('herald', { connections: 19_900, kibPerConnection: 9.8 }, '20,000')],
+    });
+    expect(checks[0]).toMatchObject({ measured: '9.8 KiB (largest case)', isMet: true });
+  });
+});

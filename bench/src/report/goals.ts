@@ -45,7 +45,9 @@ export function checkGoals(rows: Rows): GoalCheck[] {
   const s4 = figure(rows, 'S4', 'herald', 'deliveriesPerS');
   add('S4', '≥ 0.6 × Herald S3', `${int(s4)}/s = ${ratio(s4 / s3)} S3`, all(s4 - 0.6 * s3));
 
-  const s5 = figure(rows, 'S5', 'herald', 'kibPerConnection', (v) => Math.max(...v));
+  // The largest case: a fixed start-up cost weighs least there.
+  const s5rows = (rows['S5'] ?? []).filter((r) => r.target === 'herald' && r.status === 'ok').sort((a, b) => (b.metrics['connections'] ?? 0) - (a.metrics['connections'] ?? 0));
+  const s5 = s5rows[0]?.metrics['kibPerConnection'] ?? NaN;
   add('S5', '≤ 10 KiB per idle connection', `${formatNumber(s5, 'fixed1')} KiB (largest case)`, all(10 - s5));
 
   const best = (v: number[]): number => Math.max(...v);

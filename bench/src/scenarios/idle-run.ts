@@ -22,14 +22,15 @@ export function sourceAddress(k: number): string {
  * not yet collected, so the current RSS after a settle is used.
  */
 export async function runIdle(target: RunningTarget, c: IdleCase): Promise<{ metrics: Record<string, number>; notes: string[] }> {
-  const processes = Math.ceil(c.connections / CONNECTIONS_PER_PROCESS);
+  const connections = Math.min(c.connections, target.connectionCapacity);
+  const processes = Math.ceil(connections / CONNECTIONS_PER_PROCESS);
   const workers = spawnWorkers(processes);
   try {
     await sleep(SETTLE_MS);
     const before = readMemoryKiB(target.pid).rss;
     const startMs = Date.now();
     const opened = await Promise.all(
-      splitRanges(c.connections, processes).map((range, k) =>
+      splitRanges(connections, processes).map((range, k) =>
         workers[k]!.call<SubscribeResult>(
           {
             cmd: 'subscribe',
@@ -49,10 +50,10 @@ export async function runIdle(target: RunningTarget, c: IdleCase): Promise<{ met
     const failed = opened.reduce((sum, r) => sum + r.failed, 0);
     await sleep(SETTLE_MS);
     const after = readMemoryKiB(target.pid).rss;
-    const notes = failed > 0 ? [`${failed} of ${c.connections} failed to connect (${opened.find((r) => r.firstError)?.firstError ?? ''})`] : [];
+    const notes = failed > 0 ? [`${failed} of ${connections} failed to connect (${opened.find((r) => r.firstError)?.firstError ?? ''})`] : [];
     return {
       metrics: {
-        connections: c.connections,
+        connections,
         connected,
         rssBeforeMiB: before / 1024,
         rssAfterMiB: after / 1024,

@@ -61,6 +61,6 @@ export const heraldTarget: Target = {
     };
     const server = startServerProcess(process.execPath, [heraldBin, 'serve'], env, options.maxConnections);
     await waitUntil(server, 'herald', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200);
-    return { pid: server.pid, spec: { kind: 'herald', host: '127.0.0.1', port, token }, notes: server.note === undefined ? [] : [server.note], stop: () => server.stop() };
+    return { pid: server.pid, spec: { kind: 'herald', host: '127.0.0.1', port, token }, notes: server.note === undefined ? [] : [server.note], connectionCapacity: server.connectionCapacity, stop: () => server.stop() };
   },
 };

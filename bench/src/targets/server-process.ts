@@ -4,6 +4,12 @@ import { sleep } from '../clock.js';
 /** Open files a server process may hold beyond its connections. */
 const FD_HEADROOM = 1_024;
 
+/** Servers still running, killed if the bench exits early (Ctrl-C, a crash). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** A started server child process. */
 export interface ServerProcess {
   child: ChildProcess;
@@ -13,21 +19,42 @@ export interface ServerProcess {
   /** Resolves with the exit code once it ended. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
-  /** Set when the open-files limit was raised for it. */
+  /** Connections its open-files limit allows. */
+  connectionCapacity: number;
+  /** Set when the open-files limit was raised or is too low. */
+  note?: string;
+}
+
+/** Open files a server needs besides its connections when the limit is tight (listen socket, store, logs). */
+const FD_RESERVED = 100;
+
+let canRaiseMemo: boolean | undefined;
+
+/** Whether this process may raise a child's open-files limit (root with CAP_SYS_RESOURCE and prlimit). */
+function canRaiseLimit(to: number): boolean {
+  canRaiseMemo ??= spawnSync('prlimit', [`--nofile=${to}:${to}`, '--', 'true']).status === 0;
+  return canRaiseMemo;
+}
+
+/** How a server is started so it can hold `connections`, and how many it can hold. */
+interface FdPlan {
+  prefix: string[];
+  capacity: number;
   note?: string;
 }
 
 /**
- * Whether the soft open-files limit of this shell would stop a server from
- * holding `connections`; root may raise it for the child with `prlimit`.
+ * Node and Go raise their soft open-files limit to the hard one, so the hard
+ * limit is what counts. When it is too low the child gets a raised one via
+ * `prlimit` if allowed; otherwise the run is capped and says so.
  */
-function raisedLimitPrefix(connections: number): { prefix: string[]; note?: string } {
+function fdPlan(connections: number): FdPlan {
+  const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
   const needed = connections + FD_HEADROOM;
-  const current = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isFinite(current) || current >= needed) return { prefix: [] };
-  const hasPrlimit = spawnSync('sh', ['-c', 'command -v prlimit'], { encoding: 'utf8' }).status === 0;
-  if (process.getuid?.() !== 0 || !hasPrlimit) return { prefix: [], note: `server open-files limit ${current} < ${needed}; not raised (needs root and prlimit)` };
-  return { prefix: ['prlimit', `--nofile=${needed}:${needed}`, '--'], note: `server open-files limit raised to ${needed} (from ${current}) with prlimit` };
+  if (!Number.isFinite(hard) || hard >= needed) return { prefix: [], capacity: Number.isFinite(hard) ? hard - FD_RESERVED : connections };
+  if (canRaiseLimit(needed)) return { prefix: ['prlimit', `--nofile=${needed}:${needed}`, '--'], capacity: connections, note: `server open-files limit raised to ${needed} (from ${hard}) with prlimit` };
+  const capacity = hard - FD_RESERVED;
+  return { prefix: [], capacity, note: `server open-files limit is ${hard} and could not be raised: at most ${capacity.toLocaleString('en-US')} connections` };
 }
 
 /**
@@ -35,7 +62,7 @@ function raisedLimitPrefix(connections: number): { prefix: string[]; note?: stri
  * own and its /proc figures are the server's.
  */
 export function startServerProcess(command: string, args: string[], env: NodeJS.ProcessEnv, connections: number): ServerProcess {
-  const { prefix, note } = raisedLimitPrefix(connections);
+  const { prefix, note, capacity } = fdPlan(connections);
   const [file, ...rest] = [...prefix, command, ...args];
   const child = spawn(file!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
@@ -44,13 +71,20 @@ export function startServerProcess(command: string, args: string[], env: NodeJS.
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   child.on('error', (error) => keep(Buffer.from(`spawn failed: ${error.message}\n`)));
   return {
     child,
     pid: child.pid ?? -1,
     outputTail: () => tail,
     exited,
+    connectionCapacity: capacity,
     note,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -20,6 +20,8 @@ export interface RunningTarget {
   spec: DialectSpec;
   /** What the table should know about this run (e.g. a raised limit). */
   notes: string[];
+  /** Connections the server's open-files limit allows. */
+  connectionCapacity: number;
   stop(): Promise<void>;
 }
 

@@ -161,6 +161,8 @@ export interface ResumeResult {
   /** Per client, µs from `startUs` to its `replayed` marker; -1 when it never came. */
   doneUs: number[];
   replayedEvents: number;
+  /** Event frames read, replayed or live: progress when not every client finished. */
+  framesReceived: number;
   notRecovered: number;
   failed: number;
   cpuUs: number;

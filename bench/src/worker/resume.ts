@@ -15,6 +15,7 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   const doneUs = new Array<number>(roles.length).fill(-1);
   const sockets: MiniSocket[] = [];
   let replayedEvents = 0;
+  let framesReceived = 0;
   let notRecovered = 0;
   let failed = 0;
   let remaining = roles.length;
@@ -23,7 +24,7 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: false, timeoutMs: request.timeoutMs };
   const opening = roles.map((role, k) =>
     openSession(options, role, {
-      onEvent: () => undefined,
+      onEvent: () => void framesReceived++,
       onAck: () => undefined,
       onReplayed(count, isRecovered) {
         if (doneUs[k] !== -1) return;
@@ -43,10 +44,15 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
       },
     ),
   );
-  await Promise.all(opening);
-  const deadlineUs = request.startUs + request.timeoutMs * 1000;
-  while (remaining > 0 && nowUs() < deadlineUs) await sleep(10);
+  // A timer, not a loop, ends the storm: a generator busy reading must still stop on time.
+  const deadline = sleep((request.startUs - nowUs()) / 1000 + request.timeoutMs);
+  await Promise.race([Promise.all(opening), deadline]);
+  const allDone = (async (): Promise<void> => {
+    while (remaining > 0) await sleep(10);
+  })();
+  await Promise.race([allDone, deadline]);
+  remaining = 0;
   const cpuUsed = process.cpuUsage(cpuStart);
   for (const socket of sockets) socket.destroy();
-  return { doneUs, replayedEvents, notRecovered, failed, cpuUs: cpuUsed.user + cpuUsed.system, errors: errors.list() };
+  return { doneUs, replayedEvents, framesReceived, notRecovered, failed, cpuUs: cpuUsed.user + cpuUsed.system, errors: errors.list() };
 }

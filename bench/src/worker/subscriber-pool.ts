@@ -1,5 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, encodeHistogram, recordUs } from '../stats/latency.js';
+import type { Role } from '../dialects/dialect.js';
 import type { MiniSocket } from '../wire/mini-socket.js';
 import { forEachLimited, openSession, type SessionListener } from './connect.js';
 import { ErrorLog } from './error-log.js';
@@ -25,9 +26,22 @@ export class SubscriberPool {
   async subscribe(request: SubscribeRequest): Promise<SubscribeResult> {
     const listener = this.#listener();
     const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: request.isDeflateOffered, timeoutMs: request.timeoutMs };
-    const failures = await forEachLimited(expandRoles(request.roles), request.concurrency, async (role) => {
-      this.#sockets.push(await openSession(options, role, listener));
-    });
+    const roles = expandRoles(request.roles);
+    const failed: Role[] = [];
+    const open = (role: Role): Promise<void> =>
+      openSession(options, role, listener).then(
+        (socket) => void this.#sockets.push(socket),
+        (error: Error) => {
+          failed.push(role);
+          throw error;
+        },
+      );
+    let failures = await forEachLimited(roles, request.concurrency, open);
+    // A connect storm can overflow the server's accept backlog; clients retry once, gently, as real ones would.
+    if (failed.length > 0) {
+      const retry = failed.splice(0);
+      failures = await forEachLimited(retry, Math.max(1, request.concurrency >> 3), open);
+    }
     for (const failure of failures) this.#errors.add(failure.message);
     return { connected: request.roles.count - failures.length, failed: failures.length, firstError: failures[0]?.message };
   }
