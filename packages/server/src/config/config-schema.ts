@@ -106,6 +106,13 @@ export const configSchema = z.strictObject({
   metricsEventIntervalMs: nonNegativeInt('ms').default(5_000),
   /** Publish `connection.*`, `user_login` and `audit.*` events. */
   lifecycleEvents: z.boolean().default(true),
+  /**
+   * Negotiate permessage-deflate (with server_no_context_takeover) with
+   * clients that offer it; each event is then compressed once for all of
+   * them, and only when it is at least `compressionThresholdBytes`.
+   */
+  compression: z.boolean().default(true),
+  compressionThresholdBytes: nonNegativeInt('bytes').default(1024),
   /** Serve the dashboard at `/`. */
   dashboard: z.boolean().default(true),
   /** Event registry additions and overrides. */

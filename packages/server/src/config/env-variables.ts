@@ -97,6 +97,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_REPLAY_BUFFER_EVENTS', 'replayBufferEvents', 'integer', DEFAULTS.replayBufferEvents, 'events kept in memory for fast replay'),
   server('HERALD_METRICS_EVENT_INTERVAL_MS', 'metricsEventIntervalMs', 'integer', DEFAULTS.metricsEventIntervalMs, 'how often the metrics system event is published, ms; 0 disables'),
   server('HERALD_LIFECYCLE_EVENTS', 'lifecycleEvents', 'boolean', DEFAULTS.lifecycleEvents, 'publish connection.*, user_login and audit.* events'),
+  server('HERALD_COMPRESSION', 'compression', 'boolean', DEFAULTS.compression, 'negotiate permessage-deflate; each event is compressed once for every client that asked'),
+  server('HERALD_COMPRESSION_THRESHOLD_BYTES', 'compressionThresholdBytes', 'integer', DEFAULTS.compressionThresholdBytes, 'smallest event sent compressed, bytes'),
   server('HERALD_DASHBOARD', 'dashboard', 'boolean', DEFAULTS.dashboard, 'serve the dashboard at /'),
   ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_LIMITS_${screamingSnake(key)}`, `limits.${key}`, 'integer', DEFAULTS.limits[key as keyof LimitsConfig], meaning),

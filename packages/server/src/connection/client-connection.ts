@@ -7,7 +7,7 @@ import type { LimitsConfig } from '../config/config-schema.js';
 import type { Subscriber } from '../hub/subscriber.js';
 import type { Flushable, FlushScheduler } from './flush-scheduler.js';
 import { TokenBucket } from './token-bucket.js';
-import { encodeTextMessage, type EncodedFrame } from './ws-frame.js';
+import { OutboundFrame } from './ws-frame.js';
 
 export interface ConnectionInfo {
   clientId: string;
@@ -19,6 +19,8 @@ export interface ConnectionInfo {
   requestedClientId: string | undefined;
   /** `?all_orgs=true`: an identity with the admin permission sees every org's events. */
   wantsAllOrgs: boolean;
+  /** Smallest payload sent compressed to a permessage-deflate connection, bytes. */
+  compressionThresholdBytes: number;
 }
 
 /** Counters a connection reports to the metrics module. */
@@ -42,7 +44,9 @@ export class ClientConnection implements Subscriber, Flushable {
   messagesIn = 0;
   messagesOut = 0;
   isAuthenticated = false;
-  private queue: EncodedFrame[] = [];
+  private queue: Buffer[] = [];
+  /** Set when the client negotiated permessage-deflate: large frames go out compressed (once for all). */
+  private readonly deflateThresholdBytes: number | undefined;
   private queuedLength = 0;
   private closed = false;
   /** Why Herald closed it, when Herald did (for `connection.closed`). */
@@ -63,6 +67,7 @@ export class ClientConnection implements Subscriber, Flushable {
     this.identity = identity;
     this.org = identity.org;
     this.rateLimit = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.deflateThresholdBytes = ws.extensions.includes('permessage-deflate') ? info.compressionThresholdBytes : undefined;
   }
 
   get seesAllOrgs(): boolean {
@@ -95,8 +100,9 @@ export class ClientConnection implements Subscriber, Flushable {
     this.org = identity.org;
   }
 
-  deliver(frame: EncodedFrame): void {
+  deliver(message: OutboundFrame): void {
     if (this.closed) return;
+    const frame = this.deflateThresholdBytes === undefined ? message.plain : message.forDeflate(this.deflateThresholdBytes);
     const size = frame.length;
     if (this.queue.length >= this.limits.maxQueuedMessages || this.queuedLength + this.ws.bufferedAmount + size > this.limits.maxQueuedBytes) {
       const dropped = this.queue.length + 1;
@@ -112,7 +118,7 @@ export class ClientConnection implements Subscriber, Flushable {
   }
 
   sendMessage(message: object): void {
-    this.deliver(encodeTextMessage(JSON.stringify(message)));
+    this.deliver(OutboundFrame.fromText(JSON.stringify(message)));
   }
 
   flush(): void {

@@ -50,7 +50,9 @@ export class WsEndpoint {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.config.limits.maxPayloadBytes,
-      perMessageDeflate: false,
+      // Negotiated so browsers' offers are honoured, but ws never compresses for us: Herald compresses each
+      // event once (server_no_context_takeover makes one compressed frame valid for every connection).
+      perMessageDeflate: deps.config.compression ? { serverNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER } : false,
       clientTracking: false,
     });
   }
@@ -91,6 +93,7 @@ export class WsEndpoint {
         correlationId: correlationId || undefined,
         requestedClientId,
         wantsAllOrgs: url.searchParams.get('all_orgs') === 'true' || url.searchParams.get('all_orgs') === '1',
+        compressionThresholdBytes: config.compressionThresholdBytes,
       },
       pending,
       config.limits,
@@ -160,6 +163,8 @@ export class WsEndpoint {
 
   private armExpiry(conn: ClientConnection): void {
     let expiry = this.expiries.get(conn);
+    // Most connections hold tokens that never expire: no timers, no memory for them.
+    if (!expiry && conn.identity.expiresAtMs === undefined) return;
     if (!expiry) {
       const { tokenExpiringNoticeMs, tokenGraceMs } = this.deps.config.limits;
       expiry = new TokenExpiry(

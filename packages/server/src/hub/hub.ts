@@ -11,7 +11,7 @@ import { Replayer } from './replayer.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Subscriber } from './subscriber.js';
-import { encodeTextMessage } from '../connection/ws-frame.js';
+import { OutboundFrame } from '../connection/ws-frame.js';
 
 /** One subscription of one connection. */
 export interface Subscription {
@@ -239,15 +239,15 @@ export class Hub {
       member.matched.push(sub.id);
     });
     if (touched.length === 0) return;
-    let frames: Map<string, Buffer> | undefined;
-    let single: { key: string; frame: Buffer } | undefined;
+    let frames: Map<string, OutboundFrame> | undefined;
+    let single: { key: string; frame: OutboundFrame } | undefined;
     for (const member of touched) {
       const key = member.matched.length === 1 ? member.matched[0]! : member.matched.join('\u0000');
-      let frame: Buffer | undefined;
+      let frame: OutboundFrame | undefined;
       if (single?.key === key) frame = single.frame;
       else frame = frames?.get(key);
       if (!frame) {
-        frame = encodeTextMessage(`${EVENT_PREFIX}${JSON.stringify(member.matched)},"event":${json}}`);
+        frame = OutboundFrame.fromText(`${EVENT_PREFIX}${JSON.stringify(member.matched)},"event":${json}}`);
         if (!single) single = { key, frame };
         else (frames ??= new Map()).set(key, frame);
       }

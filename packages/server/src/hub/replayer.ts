@@ -4,15 +4,15 @@ import type { Subscription } from './hub.js';
 import { isVisibleTo, subscriptionMatches } from './hub.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import type { Subscriber } from './subscriber.js';
-import { encodeTextMessage } from '../connection/ws-frame.js';
+import { OutboundFrame } from '../connection/ws-frame.js';
 
 /** Events read from the store per step of a replay. */
 const STORE_PAGE = 1_000;
 /** A replay pauses while the connection has more than this queued, bytes. */
 const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
 
-function replayFrame(subscriptionId: string, json: string): Buffer {
-  return encodeTextMessage(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
+function replayFrame(subscriptionId: string, json: string): OutboundFrame {
+  return OutboundFrame.fromText(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
 }
 
 /**

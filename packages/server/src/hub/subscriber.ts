@@ -1,4 +1,5 @@
 import type { Identity } from '../auth/identity.js';
+import type { OutboundFrame } from '../connection/ws-frame.js';
 
 /**
  * What the hub needs of a connection: who it is, what it may see, and a way
@@ -18,8 +19,8 @@ export interface Subscriber {
   readonly isOpen: boolean;
   /** Bytes queued but not yet written; replay waits while this is high. */
   readonly queuedBytes: number;
-  /** Queues one complete WebSocket frame (see connection/ws-frame.ts), shared with other subscribers: never modified. */
-  deliver(frame: Buffer): void;
+  /** Queues one framed message (see connection/ws-frame.ts), shared with other subscribers. */
+  deliver(frame: OutboundFrame): void;
   /** Sends a control message (a reply or marker) as JSON. */
   sendMessage(message: object): void;
 }

@@ -83,6 +83,11 @@ function serialise(event: HeraldEvent): { json: string; dataAt: number; dataChar
 /** U+0000, or half a surrogate pair: text PostgreSQL's `text` type (UTF-8) cannot hold. */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** False for text no `text` column can hold, so no stored id can equal it (and binding it would fail). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 /**
  * The row for an event, serialised now so that a caller changing its object
  * later cannot change what is stored.
@@ -100,7 +105,7 @@ export function toRow(event: HeraldEvent): PostgresEventRow {
   }
   for (const field of ['id', 'type', 'category', 'source', 'time', 'severity', 'priority', 'correlation_id', 'org'] as const) {
     const value = event[field];
-    if (value !== undefined && UNSTORABLE.test(value)) {
+    if (value !== undefined && !isStorableText(value)) {
       throw new HeraldError(
         'invalid_event',
         `event ${JSON.stringify(event.id.slice(0, 60))}: ${field} holds U+0000 or a lone surrogate, which the store cannot keep`,

@@ -178,6 +178,8 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
         code: 'invalid_event',
         details: { path: 'id' },
       });
+      expect(await store.get('a\u0000b')).toBeUndefined();
+      expect((await store.findSeqs(['a\u0000b', 'half \ud800'])).size).toBe(0);
       const event = makeEvent(2, { data: { text: 'nul \u0000 here', literal: '\\u0000', lone: '\udc00' } });
       await store.append([event]);
       expect(await store.get('e2')).toEqual(event);
@@ -204,6 +206,15 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       const page = await store.history({ limit: 10, search: '"STATUS":"down","n":7' });
       expect(page.events.map((e) => e.seq)).toEqual([1]);
       expect((await store.history({ limit: 10, search: 'source' })).events).toEqual([]);
+    });
+
+    it('rejects query text PostgreSQL cannot bind with invalid_params naming the field', async () => {
+      const store = await openStore();
+      await expect(store.history({ limit: 10, search: 'a\u0000' })).rejects.toMatchObject({
+        code: 'invalid_params',
+        details: { path: 'search' },
+      });
+      await expect(store.history({ limit: 10, sources: ['ok', '\ud800'] })).rejects.toMatchObject({ details: { path: 'sources' } });
     });
   });
 

@@ -4,7 +4,7 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { EventStats, EventStore, RetentionPolicy, StatsQuery } from './event-store.js';
 import { GroupCommit } from './group-commit.js';
 import { readStats } from './postgres-event-stats.js';
-import { type PostgresEventRow, insertRowsSql, isConstraintError, storeError, toRow } from './postgres-event-row.js';
+import { type PostgresEventRow, insertRowsSql, isConstraintError, isStorableText, storeError, toRow } from './postgres-event-row.js';
 import { binder, planHistory } from './postgres-history-query.js';
 import { DEFAULT_POSTGRES_SCHEMA, migrate, quoteSchemaName, splitSchemaParam } from './postgres-schema.js';
 import { decodeCursor, encodeCursor } from './sqlite-history-query.js';
@@ -153,6 +153,8 @@ export class PostgresEventStore implements EventStore {
 
   async findSeqs(ids: readonly string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
+    // An id append would refuse is not stored; binding it would fail the whole lookup.
+    ids = ids.filter(isStorableText);
     for (let i = 0; i < ids.length; i += FIND_CHUNK_IDS) {
       const { rows } = await this.pool.query<{ id: string; seq: string }>(
         `SELECT id, seq FROM ${this.s}.events WHERE id = ANY($1::text[])`,
@@ -164,6 +166,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async get(id: string): Promise<HeraldEvent | undefined> {
+    if (!isStorableText(id)) return undefined;
     const { rows } = await this.pool.query<{ json: string }>(`SELECT json FROM ${this.s}.events WHERE id = $1`, [id]);
     return rows[0] ? (JSON.parse(rows[0].json) as HeraldEvent) : undefined;
   }

@@ -1,5 +1,6 @@
 import { type HistoryQuery, TYPE_PATTERN_PATTERN } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
+import { isStorableText } from './postgres-event-row.js';
 import { escapeLike } from './sqlite-history-query.js';
 
 /**
@@ -62,9 +63,17 @@ function timeMs(iso: string, path: string): number {
  * `search` is `ILIKE` over the type, the source and the JSON text of `data`
  * exactly as `JSON.stringify` wrote it (see `data_at` in postgres-schema.ts),
  * with `%`, `_` and `\` matched literally.
- * @throws HeraldError `invalid_params` for a malformed type pattern or time.
+ * @throws HeraldError `invalid_params` for a malformed type pattern or time,
+ * or text PostgreSQL cannot bind (U+0000, a lone surrogate).
  */
 export function planHistory(query: HistoryQuery, bind: (value: unknown) => string): string[] {
+  for (const field of ['sources', 'severity', 'priority', 'categories', 'search', 'correlation_id', 'org'] as const) {
+    const values = query[field];
+    // PostgreSQL refuses such text as a parameter; no stored event could match it anyway.
+    if ((Array.isArray(values) ? values : [values]).some((v) => typeof v === 'string' && !isStorableText(v))) {
+      throw new HeraldError('invalid_params', `${field} holds U+0000 or a lone surrogate`, { path: field });
+    }
+  }
   const conditions: string[] = [];
   const types = query.types?.length ? typeCondition(query.types, bind) : undefined;
   if (types) conditions.push(types);
