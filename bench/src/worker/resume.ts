@@ -1,6 +1,6 @@
 import { nowUs, sleep } from '../clock.js';
 import type { MiniSocket } from '../wire/mini-socket.js';
-import { openSession } from './connect.js';
+import { openSession, type SessionListener } from './connect.js';
 import { ErrorLog } from './error-log.js';
 import type { ResumeRequest, ResumeResult } from './messages.js';
 import { expandRoles } from './roles.js';
@@ -22,8 +22,10 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   await sleep((request.startUs - nowUs()) / 1000);
   const cpuStart = process.cpuUsage();
   const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: false, timeoutMs: request.timeoutMs };
+  // A client refused by an overflowing accept backlog reconnects once at once, as an SDK would.
+  const connect = (role: (typeof roles)[number], listener: SessionListener): Promise<MiniSocket> => openSession(options, role, listener).catch(() => openSession(options, role, listener));
   const opening = roles.map((role, k) =>
-    openSession(options, role, {
+    connect(role, {
       onEvent: () => void framesReceived++,
       onAck: () => undefined,
       onReplayed(count, isRecovered) {
