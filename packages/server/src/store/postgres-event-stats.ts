@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { HeraldError } from '../errors/herald-error.js';
 import type { EventStats, StatsQuery } from './event-store.js';
+import { isStorableText } from './postgres-event-row.js';
 import { DEFAULT_STATS_TOP, planBuckets } from './sqlite-event-stats.js';
 
 /** Breakdown fields and the column each groups by; a fixed list, so column names never come from input. */
@@ -46,10 +48,13 @@ ORDER BY field, n DESC, key ASC`;
  * the SQLite store aligns them) and the top N keys of each breakdown (by
  * count, then key in byte order). With `org`, counts that org's events and
  * org-less ones.
- * @throws HeraldError `invalid_params` for a malformed window or too many buckets.
+ * @throws HeraldError `invalid_params` for a malformed window, too many buckets, or an org PostgreSQL cannot bind.
  */
 export async function readStats(pool: pg.Pool, schema: string, query: StatsQuery): Promise<EventStats> {
   const plan = planBuckets(query);
+  if (query.org !== undefined && !isStorableText(query.org)) {
+    throw new HeraldError('invalid_params', 'org holds U+0000 or a lone surrogate', { path: 'org' });
+  }
   const top = Math.max(1, Math.floor(query.top ?? DEFAULT_STATS_TOP));
   const params: unknown[] = [plan.firstBucketMs, plan.bucketMs, plan.fromMs, plan.toMs, top];
   if (query.org !== undefined) params.push(query.org);
