@@ -71,9 +71,9 @@ export function catalogue(isQuick: boolean): Scenario[] {
     },
     {
       id: 'S7',
-      title: `history: filtered query latency over ${isQuick ? '50,000' : '1,000,000'} stored events`,
+      title: `history: filtered query latency over ${isQuick ? '20,000' : '1,000,000'} stored events`,
       goal: 'p95 ≤ 50 ms',
-      cases: [{ kind: 'history', storedEvents: isQuick ? 50_000 : 1_000_000 }],
+      cases: [{ kind: 'history', storedEvents: isQuick ? 20_000 : 1_000_000 }],
       reps: 1,
       timing,
       isInQuick: true,
