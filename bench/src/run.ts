@@ -46,7 +46,8 @@ async function main(): Promise<number> {
     const reason = target.unavailableReason();
     if (reason !== undefined) process.stderr.write(`note: ${target.id} skipped: ${reason}\n`);
   }
-  if (args.only === undefined && args.isQuick) process.stderr.write(`quick mode: ${scenarios.map((s) => s.id).join(', ')} with short windows; the full mode runs S1-S9\n`);
+  if (args.only === undefined && args.isQuick)
+    process.stderr.write(`quick mode: ${scenarios.map((s) => s.id).join(', ')} with short windows; the full mode runs S1-S9\n`);
 
   const filterModes = Object.fromEntries(targets.map((t) => [t.id, t.filterMode]));
   const total = scenarios.reduce((sum, s) => sum + s.cases.length * s.reps * targets.length, 0);
@@ -63,12 +64,19 @@ async function main(): Promise<number> {
           const missing = missingFeature(target, c);
           if (unavailable !== undefined || missing !== undefined) {
             if (rep === 0 && (missing === undefined || c === scenario.cases[0])) {
-              runs.push({ ...base, caseLabel: missing !== undefined ? 'all' : base.caseLabel, status: unavailable !== undefined ? 'skipped' : 'n/a', reason: unavailable ?? missing });
+              runs.push({
+                ...base,
+                caseLabel: missing !== undefined ? 'all' : base.caseLabel,
+                status: unavailable !== undefined ? 'skipped' : 'n/a',
+                reason: unavailable ?? missing,
+              });
             }
             continue;
           }
           const elapsed = Math.round((Date.now() - startMs) / 1000);
-          progress.show(`[${String(step).padStart(String(total).length)}/${total} ${elapsed}s] ${scenario.id} ${caseLabel(c)} · ${target.id} · rep ${rep + 1}/${scenario.reps}`);
+          progress.show(
+            `[${String(step).padStart(String(total).length)}/${total} ${elapsed}s] ${scenario.id} ${caseLabel(c)} · ${target.id} · rep ${rep + 1}/${scenario.reps}`,
+          );
           runs.push(...(await runCase(scenario, c, target, rep)));
         }
       }

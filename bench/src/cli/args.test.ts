@@ -10,7 +10,10 @@ describe('parseArgs', () => {
 
   it('reads --quick, --only and --targets in both spaced and = forms, case-insensitively', () => {
     const parsed = parseArgs(['--quick', '--only', 's1,S3', '--targets=herald,WS-ONCE', '--reps', '3'], known);
-    expect(parsed).toEqual({ ok: true, args: { isQuick: true, isHelp: false, only: ['S1', 'S3'], targets: ['herald', 'ws-once'], reps: 3 } });
+    expect(parsed).toEqual({
+      ok: true,
+      args: { isQuick: true, isHelp: false, only: ['S1', 'S3'], targets: ['herald', 'ws-once'], reps: 3 },
+    });
   });
 
   it('names unknown scenarios, targets and flags', () => {

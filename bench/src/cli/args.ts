@@ -27,7 +27,10 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only S1,S3] [--target
 type Parsed = { ok: true; args: BenchArgs } | { ok: false; error: string };
 
 function list(value: string, known: readonly string[], what: string, normalise: (s: string) => string): string[] | string {
-  const items = value.split(',').map((s) => normalise(s.trim())).filter((s) => s.length > 0);
+  const items = value
+    .split(',')
+    .map((s) => normalise(s.trim()))
+    .filter((s) => s.length > 0);
   const unknown = items.filter((s) => !known.includes(s));
   if (items.length === 0) return `${what} needs a comma-separated list`;
   if (unknown.length > 0) return `unknown ${what} ${unknown.join(', ')} (known: ${known.join(', ')})`;
@@ -47,7 +50,10 @@ export function parseArgs(argv: string[], known: KnownNames): Parsed {
     else if (flag === '--only' || flag === '--targets') {
       const value = takeValue();
       if (value === undefined) return { ok: false, error: `${flag} needs a value` };
-      const items = flag === '--only' ? list(value, known.scenarios, 'scenario', (s) => s.toUpperCase()) : list(value, known.targets, 'target', (s) => s.toLowerCase());
+      const items =
+        flag === '--only'
+          ? list(value, known.scenarios, 'scenario', (s) => s.toUpperCase())
+          : list(value, known.targets, 'target', (s) => s.toLowerCase());
       if (typeof items === 'string') return { ok: false, error: items };
       if (flag === '--only') args.only = items;
       else args.targets = items;

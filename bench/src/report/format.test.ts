@@ -19,10 +19,13 @@ describe('formatNumber', () => {
 
 describe('formatTable', () => {
   it('pads columns, right-aligns numbers and escapes pipes', () => {
-    const table = formatTable([{ title: 'target' }, { title: 'n', isRightAligned: true }], [
-      ['herald', '1,000'],
-      ['a|b', '7'],
-    ]);
+    const table = formatTable(
+      [{ title: 'target' }, { title: 'n', isRightAligned: true }],
+      [
+        ['herald', '1,000'],
+        ['a|b', '7'],
+      ],
+    );
     expect(table).toBe(['| target |     n |', '| ------ | ----: |', '| herald | 1,000 |', '| a\\|b   |     7 |'].join('\n'));
   });
 });

@@ -33,7 +33,8 @@ export interface Column {
 export function formatTable(columns: Column[], rows: string[][]): string {
   const cells = rows.map((row) => columns.map((_, k) => (row[k] ?? '').replaceAll('|', '\\|')));
   const widths = columns.map((column, k) => Math.max(3, column.title.length, ...cells.map((row) => row[k]!.length)));
-  const pad = (text: string, k: number): string => (columns[k]!.isRightAligned === true ? text.padStart(widths[k]!) : text.padEnd(widths[k]!));
+  const pad = (text: string, k: number): string =>
+    columns[k]!.isRightAligned === true ? text.padStart(widths[k]!) : text.padEnd(widths[k]!);
   const line = (values: string[]): string => `| ${values.map(pad).join(' | ')} |`;
   const rule = `| ${widths.map((w, k) => (columns[k]!.isRightAligned === true ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
   return [line(columns.map((c) => c.title)), rule, ...cells.map(line)].join('\n');

@@ -2,16 +2,31 @@ import { describe, expect, it } from 'vitest';
 import type { CombinedRow } from './combine.js';
 import { checkGoals } from './goals.js';
 
-const row = (target: CombinedRow['target'], metrics: Record<string, number>, caseLabel = 'c'): CombinedRow => ({ caseLabel, target, status: 'ok', metrics, reps: 1, notes: [] });
+const row = (target: CombinedRow['target'], metrics: Record<string, number>, caseLabel = 'c'): CombinedRow => ({
+  caseLabel,
+  target,
+  status: 'ok',
+  metrics,
+  reps: 1,
+  notes: [],
+});
 
 describe('checkGoals', () => {
   it('checks only the scenarios that ran', () => {
     const checks = checkGoals({ S1: [row('herald', { p99Ms: 1.5, undelivered: 0 })] });
-    expect(checks).toEqual([{ scenario: 'S1', goal: 'p99 ≤ 2 ms, nothing undelivered', measured: 'p99 1.50 ms, 0 undelivered', isMet: true }]);
+    expect(checks).toEqual([
+      { scenario: 'S1', goal: 'p99 ≤ 2 ms, nothing undelivered', measured: 'p99 1.50 ms, 0 undelivered', isMet: true },
+    ]);
   });
 
   it('compares S3 with its peers and leaves the check undecided when a peer is missing', () => {
-    const met = checkGoals({ S3: [row('herald', { deliveriesPerS: 900_000, p99Ms: 20 }), row('ws-once', { deliveriesPerS: 1_000_000 }), row('socket.io', { deliveriesPerS: 250_000 })] });
+    const met = checkGoals({
+      S3: [
+        row('herald', { deliveriesPerS: 900_000, p99Ms: 20 }),
+        row('ws-once', { deliveriesPerS: 1_000_000 }),
+        row('socket.io', { deliveriesPerS: 250_000 }),
+      ],
+    });
     expect(met[0]!.isMet).toBe(true);
     const undecided = checkGoals({ S3: [row('herald', { deliveriesPerS: 900_000, p99Ms: 20 })] });
     expect(undecided[0]!.isMet).toBeUndefined();
@@ -19,7 +34,10 @@ describe('checkGoals', () => {
 
   it('takes the best WS and the best one-event HTTP case for S6', () => {
     const checks = checkGoals({
-      S6: [row('herald', { eventsPerS: 60_000 }, 'WS, 20 publishers, 100 events/publish'), row('herald', { eventsPerS: 9_000 }, 'HTTP, 20 publishers, 1 event/request')],
+      S6: [
+        row('herald', { eventsPerS: 60_000 }, 'WS, 20 publishers, 100 events/publish'),
+        row('herald', { eventsPerS: 9_000 }, 'HTTP, 20 publishers, 1 event/request'),
+      ],
     });
     expect(checks[0]).toMatchObject({ measured: 'WS 60,000/s, HTTP 9,000/s', isMet: false });
   });
@@ -28,7 +46,10 @@ describe('checkGoals', () => {
 describe('checkGoals for S5', () => {
   it('judges memory per connection on the largest case', () => {
     const checks = checkGoals({
-      S5: [row('herald', { connections: 5_000, kibPerConnection: 11.4 }, '5,000'), row('herald', { connections: 19_900, kibPerConnection: 9.8 }, '20,000')],
+      S5: [
+        row('herald', { connections: 5_000, kibPerConnection: 11.4 }, '5,000'),
+        row('herald', { connections: 19_900, kibPerConnection: 9.8 }, '20,000'),
+      ],
     });
     expect(checks[0]).toMatchObject({ measured: '9.8 KiB (largest case)', isMet: true });
   });

@@ -43,7 +43,9 @@ function header(report: BenchReport): string {
     '',
     `Herald runs with bench limits: ${Object.entries(HERALD_BENCH_LIMITS)
       .map(([k, v]) => `${k}=${v}`)
-      .join(', ')} (all bench connections share one admin token). Latency is publisher send to subscriber read, on the shared monotonic clock. "Herald ×" above 1 means Herald is better. "gen CPU" is the load generator's own CPU (100% = one core); near 100% in one process means the generator, not the server, was the limit. "other CPU" is what the rest of the machine used in the window (other workloads, kernel softirq time); with 2 cores, a high figure there means the run competed for CPU.`,
+      .join(
+        ', ',
+      )} (all bench connections share one admin token). Latency is publisher send to subscriber read, on the shared monotonic clock. "Herald ×" above 1 means Herald is better. "gen CPU" is the load generator's own CPU (100% = one core); near 100% in one process means the generator, not the server, was the limit. "other CPU" is what the rest of the machine used in the window (other workloads, kernel softirq time); with 2 cores, a high figure there means the run competed for CPU.`,
   ].join('\n');
 }
 
@@ -67,7 +69,14 @@ export function goalsSection(report: BenchReport): string {
   const checks = checkGoals(rows);
   if (checks.length === 0) return '## Goals\n\nNo scenario with a goal ran.';
   const verdict = (isMet: boolean | undefined): string => (isMet === undefined ? '–' : isMet ? 'met' : 'not met');
-  return ['## Goals (issue 5)', '', formatTable([{ title: 'scenario' }, { title: 'goal' }, { title: 'measured' }, { title: 'verdict' }], checks.map((c) => [c.scenario, c.goal, c.measured, verdict(c.isMet)]))].join('\n');
+  return [
+    '## Goals (issue 5)',
+    '',
+    formatTable(
+      [{ title: 'scenario' }, { title: 'goal' }, { title: 'measured' }, { title: 'verdict' }],
+      checks.map((c) => [c.scenario, c.goal, c.measured, verdict(c.isMet)]),
+    ),
+  ].join('\n');
 }
 
 /** Writes `latest.md` and `latest.json` atomically (a crash mid-write leaves the previous files). */
@@ -81,8 +90,21 @@ export function writeResults(mdPath: string, jsonPath: string, report: BenchRepo
     elapsedS: report.elapsedS,
     heraldBenchLimits: HERALD_BENCH_LIMITS,
     targets: report.targets.map(({ id, summary, filterMode }) => ({ id, summary, filterMode })),
-    scenarios: report.scenarios.map((s) => ({ id: s.id, title: s.title, goal: s.goal, timing: s.timing, reps: s.reps, rows: combineRuns(report.runs.filter((r) => r.scenario === s.id)) })),
-    goals: checkGoals(Object.fromEntries(report.scenarios.map((s) => [s.id, combineRuns(report.runs.filter((r) => r.scenario === s.id))]).filter(([, rows]) => (rows as CombinedRow[]).length > 0))),
+    scenarios: report.scenarios.map((s) => ({
+      id: s.id,
+      title: s.title,
+      goal: s.goal,
+      timing: s.timing,
+      reps: s.reps,
+      rows: combineRuns(report.runs.filter((r) => r.scenario === s.id)),
+    })),
+    goals: checkGoals(
+      Object.fromEntries(
+        report.scenarios
+          .map((s) => [s.id, combineRuns(report.runs.filter((r) => r.scenario === s.id))])
+          .filter(([, rows]) => (rows as CombinedRow[]).length > 0),
+      ),
+    ),
     runs: report.runs,
   };
   for (const [path, text] of [

@@ -17,7 +17,9 @@ const metric =
 const heraldRatio =
   (key: string, isLowerBetter: boolean) =>
   (row: CombinedRow, herald: CombinedRow | undefined): string =>
-    row.target === 'herald' || herald?.status !== 'ok' ? '' : formatNumber(advantage(herald.metrics[key] ?? NaN, row.metrics[key] ?? NaN, isLowerBetter), 'ratio');
+    row.target === 'herald' || herald?.status !== 'ok'
+      ? ''
+      : formatNumber(advantage(herald.metrics[key] ?? NaN, row.metrics[key] ?? NaN, isLowerBetter), 'ratio');
 
 const FANOUT: MetricColumn[] = [
   { title: 'subs', value: metric('subscribers', 'int') },
@@ -30,7 +32,10 @@ const FANOUT: MetricColumn[] = [
   { title: 'server CPU', value: metric('serverCpuPct', 'pct') },
   { title: 'server µs/event', value: metric('serverUsPerEvent', 'fixed1') },
   { title: 'peak RSS MiB', value: metric('serverPeakRssMiB', 'int') },
-  { title: 'gen CPU (max proc)', value: (r) => `${formatNumber(r.metrics['generatorCpuPct'], 'pct')} (${formatNumber(r.metrics['generatorMaxProcessCpuPct'], 'pct')})` },
+  {
+    title: 'gen CPU (max proc)',
+    value: (r) => `${formatNumber(r.metrics['generatorCpuPct'], 'pct')} (${formatNumber(r.metrics['generatorMaxProcessCpuPct'], 'pct')})`,
+  },
   { title: 'other CPU', value: metric('otherCpuPct', 'pct') },
   { title: 'Herald × deliveries/s', value: heraldRatio('deliveriesPerS', false) },
   { title: 'Herald × p99', value: heraldRatio('p99Ms', true) },
@@ -95,7 +100,10 @@ function columnsFor(scenario: Scenario): MetricColumn[] {
 /** The scenario's table (Markdown), its goal, then its notes. */
 export function scenarioTable(scenario: Scenario, combined: CombinedRow[], filterModes: Record<string, string>): string {
   // Targets that could not take part go last, once.
-  const rows = [...combined.filter((r) => r.status === 'ok' || r.status === 'failed'), ...combined.filter((r) => r.status === 'n/a' || r.status === 'skipped')];
+  const rows = [
+    ...combined.filter((r) => r.status === 'ok' || r.status === 'failed'),
+    ...combined.filter((r) => r.status === 'n/a' || r.status === 'skipped'),
+  ];
   const metrics = columnsFor(scenario);
   const hasCases = new Set(rows.map((r) => r.caseLabel)).size > 1 || scenario.cases[0]?.kind === 'history';
   const isFiltered = scenario.cases.some((c) => c.kind === 'fanout' && c.isGrouped);

@@ -26,8 +26,24 @@ export function catalogue(isQuick: boolean): Scenario[] {
   // Two interleaved repetitions for the headline scenarios in full mode; one elsewhere keeps the run under 15 minutes.
   const reps = isQuick ? 1 : 2;
   const all: Array<Scenario & { isInQuick: boolean }> = [
-    { id: 'S1', title: 'seed load: 100 subscribers × 1,000 events/s, 256-byte events', goal: 'p99 ≤ 2 ms and no undelivered events', cases: [fanout(100, 1_000)], reps, timing, isInQuick: true },
-    { id: 'S2', title: '1,000 subscribers × 200 events/s', goal: 'none of its own; the baseline for S9', cases: [fanout(1_000, 200)], reps: 1, timing, isInQuick: false },
+    {
+      id: 'S1',
+      title: 'seed load: 100 subscribers × 1,000 events/s, 256-byte events',
+      goal: 'p99 ≤ 2 ms and no undelivered events',
+      cases: [fanout(100, 1_000)],
+      reps,
+      timing,
+      isInQuick: true,
+    },
+    {
+      id: 'S2',
+      title: '1,000 subscribers × 200 events/s',
+      goal: 'none of its own; the baseline for S9',
+      cases: [fanout(1_000, 200)],
+      reps: 1,
+      timing,
+      isInQuick: false,
+    },
     {
       id: 'S3',
       title: 'saturation: 1,000 subscribers × 1,000 events/s (1M deliveries/s offered)',
@@ -50,7 +66,12 @@ export function catalogue(isQuick: boolean): Scenario[] {
       id: 'S5',
       title: 'idle subscribed connections: server memory per connection',
       goal: '≤ 10 KiB per idle subscribed connection',
-      cases: isQuick ? [{ kind: 'idle', connections: 2_000 }] : [{ kind: 'idle', connections: 5_000 }, { kind: 'idle', connections: 20_000 }],
+      cases: isQuick
+        ? [{ kind: 'idle', connections: 2_000 }]
+        : [
+            { kind: 'idle', connections: 5_000 },
+            { kind: 'idle', connections: 20_000 },
+          ],
       reps: 1,
       timing,
       isInQuick: true,

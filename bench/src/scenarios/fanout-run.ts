@@ -42,7 +42,11 @@ export function expectedDeliveries(sentByGroup: number[], subscribers: number, i
  * and publisher live in their own processes; this process only times the
  * window and reads the server's /proc figures.
  */
-export async function runFanout(target: RunningTarget, c: FanoutCase, timing: Timing): Promise<{ metrics: Record<string, number>; notes: string[] }> {
+export async function runFanout(
+  target: RunningTarget,
+  c: FanoutCase,
+  timing: Timing,
+): Promise<{ metrics: Record<string, number>; notes: string[] }> {
   const processes = Math.min(MAX_SUBSCRIBER_PROCESSES, Math.ceil(c.subscribers / SUBSCRIBERS_PER_PROCESS));
   const subscribers = spawnWorkers(processes);
   const [publisher] = spawnWorkers(1) as [WorkerHandle];
@@ -74,13 +78,25 @@ export async function runFanout(target: RunningTarget, c: FanoutCase, timing: Ti
     await Promise.all(subscribers.map((w) => w.call({ cmd: 'window', fromUs, toUs }, 5_000)));
     const windowCpu = sampleWindowCpu(target.pid, fromUs, toUs);
     const published = await publisher.call<PublishResult>(
-      { cmd: 'publish', spec: target.spec, ratePerS: c.ratePerS, startUs, fromUs, toUs, payloadBytes: c.payloadBytes, isGrouped: c.isGrouped },
+      {
+        cmd: 'publish',
+        spec: target.spec,
+        ratePerS: c.ratePerS,
+        startUs,
+        fromUs,
+        toUs,
+        payloadBytes: c.payloadBytes,
+        isGrouped: c.isGrouped,
+      },
       timing.warmupMs + timing.windowMs + 20_000,
     );
     const expected = expectedDeliveries(published.sentInWindowByGroup, connected, c.isGrouped);
     await drain(subscribers, expected, timing.drainMs);
     const reports = await Promise.all(subscribers.map((w) => w.call<SubscriberReport>({ cmd: 'report' }, 10_000)));
-    return { metrics: fanoutMetrics(c, connected, published, expected, reports, await windowCpu, target.pid, timing), notes: [...notes, ...reportNotes(published, reports)] };
+    return {
+      metrics: fanoutMetrics(c, connected, published, expected, reports, await windowCpu, target.pid, timing),
+      notes: [...notes, ...reportNotes(published, reports)],
+    };
   } finally {
     killWorkers([...subscribers, publisher]);
   }

@@ -21,24 +21,42 @@ export const HISTORY_QUERIES = [
 
 /** Stores `count` events through one generator; shared by S7 and S8. */
 export async function seedEvents(worker: WorkerHandle, target: RunningTarget, count: number): Promise<SeedResult> {
-  const seeded = await worker.call<SeedResult>({ cmd: 'seed', spec: target.spec, count, batchSize: SEED_BATCH, inFlight: SEED_IN_FLIGHT }, 600_000);
+  const seeded = await worker.call<SeedResult>(
+    { cmd: 'seed', spec: target.spec, count, batchSize: SEED_BATCH, inFlight: SEED_IN_FLIGHT },
+    600_000,
+  );
   if (seeded.stored < count) throw new Error(`stored only ${seeded.stored} of ${count} events: ${seeded.errors.join('; ')}`);
   return seeded;
 }
 
 /** S7: seed, then time each query in turn. One result row per query. */
-export async function runHistory(target: RunningTarget, c: HistoryCase, windowMs: number): Promise<Array<{ label: string; metrics: Record<string, number>; notes: string[] }>> {
+export async function runHistory(
+  target: RunningTarget,
+  c: HistoryCase,
+  windowMs: number,
+): Promise<Array<{ label: string; metrics: Record<string, number>; notes: string[] }>> {
   const [worker] = spawnWorkers(1) as [WorkerHandle];
   try {
     const seeded = await seedEvents(worker, target, c.storedEvents);
     const seedRate = seeded.stored / (seeded.elapsedMs / 1000);
-    const result = await worker.call<HistoryResult>({ cmd: 'history', spec: target.spec, queries: HISTORY_QUERIES, rounds: 200, maxMs: windowMs * 3 }, windowMs * 3 + 120_000);
+    const result = await worker.call<HistoryResult>(
+      { cmd: 'history', spec: target.spec, queries: HISTORY_QUERIES, rounds: 200, maxMs: windowMs * 3 },
+      windowMs * 3 + 120_000,
+    );
     return HISTORY_QUERIES.map((q) => {
       const entry = result.byQuery[q.name]!;
       const latency = mergeEncoded([entry.histogram]);
       return {
         label: q.name,
-        metrics: { storedEvents: seeded.stored, seedEventsPerS: seedRate, requests: latency.count, rowsPerRequest: entry.runs > 0 ? entry.rows / entry.runs : NaN, p50Ms: latency.p50Ms, p95Ms: latency.p95Ms, maxMs: latency.maxMs },
+        metrics: {
+          storedEvents: seeded.stored,
+          seedEventsPerS: seedRate,
+          requests: latency.count,
+          rowsPerRequest: entry.runs > 0 ? entry.rows / entry.runs : NaN,
+          p50Ms: latency.p50Ms,
+          p95Ms: latency.p95Ms,
+          maxMs: latency.maxMs,
+        },
         notes: result.errors.filter((e) => e.startsWith(`${q.name}:`)),
       };
     });

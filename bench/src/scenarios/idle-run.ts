@@ -50,7 +50,8 @@ export async function runIdle(target: RunningTarget, c: IdleCase): Promise<{ met
     const failed = opened.reduce((sum, r) => sum + r.failed, 0);
     await sleep(SETTLE_MS);
     const after = readMemoryKiB(target.pid).rss;
-    const notes = failed > 0 ? [`${failed} of ${connections} failed to connect (${opened.find((r) => r.firstError)?.firstError ?? ''})`] : [];
+    const notes =
+      failed > 0 ? [`${failed} of ${connections} failed to connect (${opened.find((r) => r.firstError)?.firstError ?? ''})`] : [];
     return {
       metrics: {
         connections,

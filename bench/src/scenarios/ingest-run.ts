@@ -11,7 +11,11 @@ import { cpuPercent, sampleWindowCpu } from './server-sampler.js';
 const PUBLISHERS_PER_PROCESS = 10;
 
 /** S6: closed-loop publishers, each waiting for the durable ack before its next publish. */
-export async function runIngest(target: RunningTarget, c: IngestCase, timing: Timing): Promise<{ metrics: Record<string, number>; notes: string[] }> {
+export async function runIngest(
+  target: RunningTarget,
+  c: IngestCase,
+  timing: Timing,
+): Promise<{ metrics: Record<string, number>; notes: string[] }> {
   const processes = Math.ceil(c.publishers / PUBLISHERS_PER_PROCESS);
   const workers = spawnWorkers(processes);
   try {

@@ -34,14 +34,24 @@ export async function runResume(target: RunningTarget, c: ResumeCase): Promise<{
     const startUs = nowUs() + 500_000;
     let cpuBefore = NaN;
     let machineBefore = NaN;
-    setTimeout(() => {
-      cpuBefore = readCpuUs(target.pid);
-      machineBefore = readMachineBusyUs();
-    }, (startUs - nowUs()) / 1000);
+    setTimeout(
+      () => {
+        cpuBefore = readCpuUs(target.pid);
+        machineBefore = readMachineBusyUs();
+      },
+      (startUs - nowUs()) / 1000,
+    );
     const results = await Promise.all(
       splitRanges(c.clients, RESUME_PROCESSES).map((range, k) =>
         workers[k]!.call<ResumeResult>(
-          { cmd: 'resume', spec: target.spec, roles: { firstIndex: range.first, count: range.count, isGrouped: false, since }, localAddress: sourceAddress(k), startUs, timeoutMs: RESUME_TIMEOUT_MS },
+          {
+            cmd: 'resume',
+            spec: target.spec,
+            roles: { firstIndex: range.first, count: range.count, isGrouped: false, since },
+            localAddress: sourceAddress(k),
+            startUs,
+            timeoutMs: RESUME_TIMEOUT_MS,
+          },
           RESUME_TIMEOUT_MS + 30_000,
         ),
       ),
@@ -59,7 +69,9 @@ export async function runResume(target: RunningTarget, c: ResumeCase): Promise<{
     const frames = results.reduce((sum, r) => sum + r.framesReceived, 0);
     if (caughtUp < c.clients) {
       const share = (100 * frames) / (c.clients * c.back);
-      notes.push(`${c.clients - caughtUp} clients not caught up after ${RESUME_TIMEOUT_MS / 1000} s; ${share.toFixed(0)}% of the owed replay had arrived`);
+      notes.push(
+        `${c.clients - caughtUp} clients not caught up after ${RESUME_TIMEOUT_MS / 1000} s; ${share.toFixed(0)}% of the owed replay had arrived`,
+      );
     }
     return {
       metrics: {

@@ -68,7 +68,15 @@ export async function runCase(scenario: Scenario, c: ScenarioCase, target: Targe
         return c satisfies never;
     }
   } catch (error) {
-    return [{ ...base, status: 'failed', reason: (error as Error).message.split('\n')[0] ?? 'failed', metrics: {}, notes: [(error as Error).message.split('\n').slice(1, 4).join(' ').slice(0, 300)].filter((n) => n.length > 0) }];
+    return [
+      {
+        ...base,
+        status: 'failed',
+        reason: (error as Error).message.split('\n')[0] ?? 'failed',
+        metrics: {},
+        notes: [(error as Error).message.split('\n').slice(1, 4).join(' ').slice(0, 300)].filter((n) => n.length > 0),
+      },
+    ];
   } finally {
     await running?.stop();
     rmSync(workDir, { recursive: true, force: true });

@@ -18,11 +18,17 @@ export function sampleWindowCpu(pid: number, fromUs: number, toUs: number): Prom
     let server = NaN;
     let machine = NaN;
     const now = nowUs();
-    setTimeout(() => {
-      server = readCpuUs(pid);
-      machine = readMachineBusyUs();
-    }, Math.max(0, (fromUs - now) / 1000));
-    setTimeout(() => resolve({ serverUs: readCpuUs(pid) - server, machineUs: readMachineBusyUs() - machine }), Math.max(0, (toUs - now) / 1000));
+    setTimeout(
+      () => {
+        server = readCpuUs(pid);
+        machine = readMachineBusyUs();
+      },
+      Math.max(0, (fromUs - now) / 1000),
+    );
+    setTimeout(
+      () => resolve({ serverUs: readCpuUs(pid) - server, machineUs: readMachineBusyUs() - machine }),
+      Math.max(0, (toUs - now) / 1000),
+    );
   });
 }
 

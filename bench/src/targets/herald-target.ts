@@ -43,7 +43,8 @@ export const heraldTarget: Target = {
   hasHistory: true,
   hasResume: true,
   filterMode: 'server field filters (one per subscriber)',
-  unavailableReason: () => (existsSync(heraldBin) ? undefined : `${heraldBin} is missing: run \`npm run build\` (the Herald server must be built)`),
+  unavailableReason: () =>
+    existsSync(heraldBin) ? undefined : `${heraldBin} is missing: run \`npm run build\` (the Herald server must be built)`,
   async start(options: TargetStartOptions): Promise<RunningTarget> {
     const port = await freePort();
     const token = randomBytes(24).toString('hex');
@@ -61,6 +62,12 @@ export const heraldTarget: Target = {
     };
     const server = startServerProcess(process.execPath, [heraldBin, 'serve'], env, options.maxConnections);
     await waitUntil(server, 'herald', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200);
-    return { pid: server.pid, spec: { kind: 'herald', host: '127.0.0.1', port, token }, notes: server.note === undefined ? [] : [server.note], connectionCapacity: server.connectionCapacity, stop: () => server.stop() };
+    return {
+      pid: server.pid,
+      spec: { kind: 'herald', host: '127.0.0.1', port, token },
+      notes: server.note === undefined ? [] : [server.note],
+      connectionCapacity: server.connectionCapacity,
+      stop: () => server.stop(),
+    };
   },
 };

@@ -48,6 +48,12 @@ export const natsTarget: Target = {
     );
     const server = startServerProcess(natsBinary()!, ['-c', config], process.env, options.maxConnections);
     await waitUntil(server, 'nats-server', 10_000, () => isListening(wsPort));
-    return { pid: server.pid, spec: { kind: 'nats', host: '127.0.0.1', port: wsPort }, notes: server.note === undefined ? [] : [server.note], connectionCapacity: server.connectionCapacity, stop: () => server.stop() };
+    return {
+      pid: server.pid,
+      spec: { kind: 'nats', host: '127.0.0.1', port: wsPort },
+      notes: server.note === undefined ? [] : [server.note],
+      connectionCapacity: server.connectionCapacity,
+      stop: () => server.stop(),
+    };
   },
 };

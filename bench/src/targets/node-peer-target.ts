@@ -29,7 +29,13 @@ function nodePeerTarget(peer: NodePeer): Target {
         port = Number(/LISTENING (\d+)/.exec(server.outputTail())?.[1] ?? 0);
         return port > 0;
       });
-      return { pid: server.pid, spec: { kind: peer.dialect, host: '127.0.0.1', port }, notes: server.note === undefined ? [] : [server.note], connectionCapacity: server.connectionCapacity, stop: () => server.stop() };
+      return {
+        pid: server.pid,
+        spec: { kind: peer.dialect, host: '127.0.0.1', port },
+        notes: server.note === undefined ? [] : [server.note],
+        connectionCapacity: server.connectionCapacity,
+        stop: () => server.stop(),
+      };
     },
   };
 }

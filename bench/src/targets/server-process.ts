@@ -52,9 +52,18 @@ function fdPlan(connections: number): FdPlan {
   const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
   const needed = connections + FD_HEADROOM;
   if (!Number.isFinite(hard) || hard >= needed) return { prefix: [], capacity: Number.isFinite(hard) ? hard - FD_RESERVED : connections };
-  if (canRaiseLimit(needed)) return { prefix: ['prlimit', `--nofile=${needed}:${needed}`, '--'], capacity: connections, note: `server open-files limit raised to ${needed} (from ${hard}) with prlimit` };
+  if (canRaiseLimit(needed))
+    return {
+      prefix: ['prlimit', `--nofile=${needed}:${needed}`, '--'],
+      capacity: connections,
+      note: `server open-files limit raised to ${needed} (from ${hard}) with prlimit`,
+    };
   const capacity = hard - FD_RESERVED;
-  return { prefix: [], capacity, note: `server open-files limit is ${hard} and could not be raised: at most ${capacity.toLocaleString('en-US')} connections` };
+  return {
+    prefix: [],
+    capacity,
+    note: `server open-files limit is ${hard} and could not be raised: at most ${capacity.toLocaleString('en-US')} connections`,
+  };
 }
 
 /**

@@ -24,7 +24,10 @@ describe('createInflater', () => {
   it('inflates a standalone message synchronously under server_no_context_takeover', () => {
     const compressed = deflateRawSync('{"t":1}', { finishFlush: constants.Z_SYNC_FLUSH });
     let message = '';
-    createInflater('permessage-deflate; server_no_context_takeover').inflate(compressed.subarray(0, compressed.length - 4), (m) => (message = m.toString()));
+    createInflater('permessage-deflate; server_no_context_takeover').inflate(
+      compressed.subarray(0, compressed.length - 4),
+      (m) => (message = m.toString()),
+    );
     expect(message).toBe('{"t":1}');
   });
 

@@ -73,7 +73,11 @@ export class MiniSocket {
           fail(new Error(`upgrade refused: ${lines[0] ?? 'no status line'}`));
           return;
         }
-        const extensions = lines.find((line) => /^sec-websocket-extensions:/i.test(line))?.split(':')[1]?.trim() ?? '';
+        const extensions =
+          lines
+            .find((line) => /^sec-websocket-extensions:/i.test(line))
+            ?.split(':')[1]
+            ?.trim() ?? '';
         socket.off('error', fail);
         socket.pause();
         const mini = new MiniSocket(socket, handler, extensions);
@@ -131,7 +135,8 @@ export class MiniSocket {
   #onFrame(opcode: number, isCompressed: boolean, payload: Buffer): void {
     if (opcode === Opcode.text || opcode === Opcode.binary) {
       const receivedUs = this.#receivedUs;
-      if (isCompressed && this.#inflater !== undefined) this.#inflater.inflate(payload, (message) => this.#handler.onMessage(message, receivedUs));
+      if (isCompressed && this.#inflater !== undefined)
+        this.#inflater.inflate(payload, (message) => this.#handler.onMessage(message, receivedUs));
       else this.#handler.onMessage(payload, receivedUs);
     } else if (opcode === Opcode.ping) {
       this.#socket.write(encodeFrame(Buffer.from(payload), { isMasked: true, opcode: Opcode.pong }));

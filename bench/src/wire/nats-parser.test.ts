@@ -21,7 +21,7 @@ describe('NatsParser', () => {
 
   it('waits for a message split across chunks, even inside its payload', () => {
     const { parser, seen } = collect();
-    const bytes = Buffer.from('MSG subj 7 12\r\nhello\r\nworld\r\n-ERR \'x\'\r\n');
+    const bytes = Buffer.from("MSG subj 7 12\r\nhello\r\nworld\r\n-ERR 'x'\r\n");
     for (let i = 0; i < bytes.length; i += 3) parser.push(bytes.subarray(i, i + 3));
     expect(seen).toEqual(['msg:hello\r\nworld', "-ERR 'x'"]);
   });

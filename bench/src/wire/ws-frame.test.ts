@@ -37,7 +37,9 @@ describe('encodeFrame', () => {
 describe('FrameReader', () => {
   it('reads several frames from one chunk', () => {
     const { reader, messages } = collect();
-    reader.push(Buffer.concat([encodeFrame(Buffer.from('one'), { isMasked: false }), encodeFrame(Buffer.from('two'), { isMasked: false })]));
+    reader.push(
+      Buffer.concat([encodeFrame(Buffer.from('one'), { isMasked: false }), encodeFrame(Buffer.from('two'), { isMasked: false })]),
+    );
     expect(messages).toEqual([
       [1, false, 'one'],
       [1, false, 'two'],

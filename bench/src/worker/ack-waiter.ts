@@ -9,16 +9,20 @@ export class AckingPublisher {
   #nextId = 1;
 
   async open(spec: DialectSpec): Promise<void> {
-    this.#socket = await openSession({ spec, isDeflateOffered: false, timeoutMs: 10_000 }, { kind: 'publisher', index: -1 }, {
-      onEvent: () => undefined,
-      onReplayed: () => undefined,
-      onAck: (count, id, lastSeq) => this.#settle(id, { count, lastSeq }),
-      // One request in flight per id; an error reply fails the oldest.
-      onError: (text) => this.#settle(this.#pending.keys().next().value ?? -1, new Error(text)),
-      onClose: (code) => {
-        for (const id of [...this.#pending.keys()]) this.#settle(id, new Error(`closed with ${code}`));
+    this.#socket = await openSession(
+      { spec, isDeflateOffered: false, timeoutMs: 10_000 },
+      { kind: 'publisher', index: -1 },
+      {
+        onEvent: () => undefined,
+        onReplayed: () => undefined,
+        onAck: (count, id, lastSeq) => this.#settle(id, { count, lastSeq }),
+        // One request in flight per id; an error reply fails the oldest.
+        onError: (text) => this.#settle(this.#pending.keys().next().value ?? -1, new Error(text)),
+        onClose: (code) => {
+          for (const id of [...this.#pending.keys()]) this.#settle(id, new Error(`closed with ${code}`));
+        },
       },
-    });
+    );
   }
 
   /** Publishes `eventsJson` (a JSON array text); resolves with the ack. */

@@ -53,19 +53,22 @@ export function openSession(options: ConnectOptions, role: Role, listener: Sessi
           listener.onClose(code);
         },
       },
-    ).then((opened) => {
-      socket = opened;
-      const session = dialect.open((frame) => opened.send(frame), role, {
-        ...listener,
-        onReady: () => settle(),
-        onError(text) {
-          listener.onError(text);
-          if (!isSettled && role.since === undefined) settle(new Error(text));
-        },
-      });
-      onMessage = (payload, receivedUs) => session.onMessage(payload, receivedUs);
-      opened.start();
-    }, (error: Error) => settle(error));
+    ).then(
+      (opened) => {
+        socket = opened;
+        const session = dialect.open((frame) => opened.send(frame), role, {
+          ...listener,
+          onReady: () => settle(),
+          onError(text) {
+            listener.onError(text);
+            if (!isSettled && role.since === undefined) settle(new Error(text));
+          },
+        });
+        onMessage = (payload, receivedUs) => session.onMessage(payload, receivedUs);
+        opened.start();
+      },
+      (error: Error) => settle(error),
+    );
   });
 }
 

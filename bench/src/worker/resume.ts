@@ -23,7 +23,8 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   const cpuStart = process.cpuUsage();
   const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: false, timeoutMs: request.timeoutMs };
   // A client refused by an overflowing accept backlog reconnects once at once, as an SDK would.
-  const connect = (role: (typeof roles)[number], listener: SessionListener): Promise<MiniSocket> => openSession(options, role, listener).catch(() => openSession(options, role, listener));
+  const connect = (role: (typeof roles)[number], listener: SessionListener): Promise<MiniSocket> =>
+    openSession(options, role, listener).catch(() => openSession(options, role, listener));
   const opening = roles.map((role, k) =>
     connect(role, {
       onEvent: () => void framesReceived++,

@@ -25,7 +25,12 @@ export class SubscriberPool {
 
   async subscribe(request: SubscribeRequest): Promise<SubscribeResult> {
     const listener = this.#listener();
-    const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: request.isDeflateOffered, timeoutMs: request.timeoutMs };
+    const options = {
+      spec: request.spec,
+      localAddress: request.localAddress,
+      isDeflateOffered: request.isDeflateOffered,
+      timeoutMs: request.timeoutMs,
+    };
     const roles = expandRoles(request.roles);
     const failed: Role[] = [];
     const open = (role: Role): Promise<void> =>
@@ -90,4 +95,3 @@ export class SubscriberPool {
     };
   }
 }
-

@@ -43,7 +43,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 process.on('message', (envelope: WorkerEnvelope) => {
   handle(envelope.request).then(
     (result) => process.send?.({ id: envelope.id, result } satisfies WorkerReply),
-    (error: unknown) => process.send?.({ id: envelope.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      process.send?.({ id: envelope.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
   );
 });
 // The coordinator going away must not leave generators behind.

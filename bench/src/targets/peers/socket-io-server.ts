@@ -8,7 +8,12 @@ import { announce, isDeflateRequested } from './rooms.js';
  * server broadcasts `e` to the room (Socket.IO encodes a broadcast once).
  */
 const httpServer = createServer();
-const io = new Server(httpServer, { transports: ['websocket'], serveClient: false, perMessageDeflate: isDeflateRequested, maxHttpBufferSize: 1 << 20 });
+const io = new Server(httpServer, {
+  transports: ['websocket'],
+  serveClient: false,
+  perMessageDeflate: isDeflateRequested,
+  maxHttpBufferSize: 1 << 20,
+});
 
 io.on('connection', (socket) => {
   socket.on('join', (room: string) => {
