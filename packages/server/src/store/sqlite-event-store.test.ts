@@ -23,13 +23,13 @@ describeEventStoreContract('sqlite file', async () => {
 describeEventStoreContract('sqlite :memory:', async () => ({
   store: new SqliteEventStore({ path: ':memory:' }),
   cleanup: async () => {},
-}));
+}), { isVolatile: true });
 
 // A scan budget far below the page sizes, so predicate pages end early and resume by cursor.
 describeEventStoreContract('sqlite :memory: with a 3-row history scan budget', async () => ({
   store: new SqliteEventStore({ path: ':memory:', historyScanLimit: 3 }),
   cleanup: async () => {},
-}));
+}), { isVolatile: true });
 
 /** Exposes SQLite's page cap so a test can fill the disk on purpose. */
 class CappedSqliteEventStore extends SqliteEventStore {
