@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer } from '../../server/test/helpers.js';
-import { eventFrame, ScriptedServer } from '../test/support/scripted-server.js';
-import { constantBackoff } from './backoff.js';
-import type { StatusChange } from './client-events.js';
-import { HeraldConnectionError } from './errors.js';
-import { HeraldClient } from './herald-client.js';
-import type { HeraldClientOptions } from './client-options.js';
+import { eventFrame, ScriptedServer } from './support/scripted-server.js';
+import { constantBackoff } from '../src/backoff.js';
+import type { StatusChange } from '../src/client-events.js';
+import { HeraldConnectionError } from '../src/errors.js';
+import { HeraldClient } from '../src/herald-client.js';
+import type { HeraldClientOptions } from '../src/client-options.js';
 
 const BACKOFF_MS = 20;
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer } from '../../server/test/helpers.js';
-import { ScriptedServer } from '../test/support/scripted-server.js';
-import { constantBackoff } from './backoff.js';
-import { HeraldConnectionError, HeraldQueueFullError } from './errors.js';
-import { HeraldClient } from './herald-client.js';
-import type { HeraldClientOptions } from './client-options.js';
+import { ScriptedServer } from './support/scripted-server.js';
+import { constantBackoff } from '../src/backoff.js';
+import { HeraldConnectionError, HeraldQueueFullError } from '../src/errors.js';
+import { HeraldClient } from '../src/herald-client.js';
+import type { HeraldClientOptions } from '../src/client-options.js';
 
 let peer: ScriptedServer;
 const cleanups: Array<() => unknown> = [];
