@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import WebSocket, { Sender } from 'ws';
+import * as wsModule from 'ws';
+import WebSocket from 'ws';
 import { encodeTextFrame, OutboundFrame } from './ws-frame.js';
 
+// ws exports its Sender at run time; its type declarations leave it out.
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
+
 function wsFrame(payload: Buffer): Buffer {
-  const parts = Sender.frame(payload, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false } as never) as Buffer[];
+  const parts = Sender.frame(payload, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false });
   return Buffer.concat(parts);
 }
 
