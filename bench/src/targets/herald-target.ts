@@ -60,7 +60,10 @@ export const heraldTarget: Target = {
       HERALD_LOG_LEVEL: 'warn',
       HERALD_LOG_FORMAT: 'json',
     };
-    const server = startServerProcess(process.execPath, [heraldBin, 'serve'], env, options.maxConnections);
+    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of the Herald server per run into dir.
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const server = startServerProcess(process.execPath, [...nodeArgs, heraldBin, 'serve'], env, options.maxConnections);
     await waitUntil(server, 'herald', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200);
     return {
       pid: server.pid,

@@ -25,7 +25,7 @@ async function fullLog(s: TestServer, types: string): Promise<Array<{ seq: numbe
 describe('subscribe with since', () => {
   it('replays what each client missed across repeated disconnects while events keep flowing: no gap, no duplicate, in order', async () => {
     // A small in-memory buffer makes resumes go through the store as well as memory.
-    server = await startTestServer({ replayBufferEvents: 40 });
+    server = await startTestServer({ replayBufferEvents: 40, limits: { messagesPerSecond: 100_000, messageBurst: 100_000 } });
     const s = server;
     const publisher = await TestClient.connect(s.wsUrl);
     await publisher.waitFor((m) => m.type === 'connected');
@@ -38,7 +38,8 @@ describe('subscribe with since', () => {
           const i = n++;
           return { type: 'resume.tick', data: { n: i, k: i % 3 } };
         });
-        await publisher.request('publish', { events });
+        const reply = await publisher.request('publish', { events });
+        expect(reply.type).toBe('published');
         await sleep(2);
       }
     })();

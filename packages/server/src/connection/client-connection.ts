@@ -5,7 +5,7 @@ import { CLOSE_CODES, type CloseReason } from '@herald/protocol';
 import { isAdmin, type Identity } from '../auth/identity.js';
 import type { LimitsConfig } from '../config/config-schema.js';
 import type { Subscriber } from '../hub/subscriber.js';
-import type { Flushable, FlushScheduler } from './flush-scheduler.js';
+import { joinShared, type Flushable, type FlushScheduler, type SharedWrites } from './flush-scheduler.js';
 import { TokenBucket } from './token-bucket.js';
 import { OutboundFrame } from './ws-frame.js';
 
@@ -91,6 +91,9 @@ export class ClientConnection implements Subscriber, Flushable {
     return this.queuedLength + this.ws.bufferedAmount;
   }
 
+  /** Bytes the socket still held after the last flush. */
+  private socketBacklogBytes = 0;
+
   get queuedFrames(): number {
     return this.queue.length;
   }
@@ -103,25 +106,23 @@ export class ClientConnection implements Subscriber, Flushable {
   deliver(message: OutboundFrame): void {
     if (this.closed) return;
     const frame = this.deflateThresholdBytes === undefined ? message.plain : message.forDeflate(this.deflateThresholdBytes);
-    const size = frame.length;
-    if (this.queue.length >= this.limits.maxQueuedMessages || this.queuedLength + this.ws.bufferedAmount + size > this.limits.maxQueuedBytes) {
-      const dropped = this.queue.length + 1;
+    this.queuedLength += frame.length;
+    const count = this.queue.push(frame);
+    if (count === 1) this.scheduler.schedule(this);
+    // The socket's backlog was read at the last flush; it can only have shrunk since, so the check errs on the safe side.
+    if (count > this.limits.maxQueuedMessages || this.queuedLength + this.socketBacklogBytes > this.limits.maxQueuedBytes) {
       this.queue = [];
       this.queuedLength = 0;
-      this.events.onSlowConsumer(this, dropped);
+      this.events.onSlowConsumer(this, count);
       this.close('slow_consumer', 'send queue full: reconnect and resume with since');
-      return;
     }
-    if (this.queue.length === 0) this.scheduler.schedule(this);
-    this.queue.push(frame);
-    this.queuedLength += size;
   }
 
   sendMessage(message: object): void {
     this.deliver(OutboundFrame.fromText(JSON.stringify(message)));
   }
 
-  flush(): void {
+  flush(shared?: SharedWrites): void {
     const frames = this.queue;
     if (frames.length === 0 || this.closed) return;
     this.queue = [];
@@ -129,14 +130,10 @@ export class ClientConnection implements Subscriber, Flushable {
     this.messagesOut += frames.length;
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
     if (!socket || !socket.writable || this.ws.readyState !== 1) return;
-    // The frames are complete WebSocket frames: written straight to the socket, in one corked batch.
-    if (frames.length === 1) {
-      socket.write(frames[0]!);
-      return;
-    }
-    socket.cork();
-    for (const f of frames) socket.write(f);
-    socket.uncork();
+    // The frames are complete WebSocket frames: one write per connection per turn, and connections
+    // that got the same frames this turn share one joined buffer.
+    socket.write(frames.length === 1 ? frames[0]! : joinShared(frames, shared));
+    this.socketBacklogBytes = socket.writableLength;
   }
 
   /** Closes with one of Herald's named close codes. */

@@ -31,9 +31,12 @@ export interface HubMember {
   readonly subscriber: Subscriber;
   readonly subscriptions: Map<string, Subscription>;
   nextSubscriptionNumber: number;
-  /** Seq of the event being dispatched when `matched` was last reset. */
+  /** Seq of the event being dispatched when the match fields were last set. */
   markSeq: number;
-  matched: string[];
+  /** The first subscription that matched the event being dispatched. */
+  firstMatch: string;
+  /** All that matched, when more than one did (rare): avoids an array per member per event. */
+  allMatches: string[] | undefined;
 }
 
 /** Categories only admins see: the audit trail and connection lifecycle carry addresses and user ids. */
@@ -84,7 +87,7 @@ export class Hub {
   }
 
   attach(subscriber: Subscriber): void {
-    this.members.set(subscriber.id, { subscriber, subscriptions: new Map(), nextSubscriptionNumber: 1, markSeq: -1, matched: [] });
+    this.members.set(subscriber.id, { subscriber, subscriptions: new Map(), nextSubscriptionNumber: 1, markSeq: -1, firstMatch: '', allMatches: undefined });
   }
 
   detach(subscriber: Subscriber): void {
@@ -233,25 +236,33 @@ export class Hub {
       if (member.markSeq !== seq) {
         if (!isVisibleTo(member.subscriber, event)) return;
         member.markSeq = seq;
-        member.matched.length = 0;
+        member.firstMatch = sub.id;
+        member.allMatches = undefined;
         touched.push(member);
+      } else {
+        (member.allMatches ??= [member.firstMatch]).push(sub.id);
       }
-      member.matched.push(sub.id);
     });
     if (touched.length === 0) return;
+    // Frames are shared by every connection whose matched subscription list is the same.
+    let lastKey = '';
+    let lastFrame: OutboundFrame | undefined;
     let frames: Map<string, OutboundFrame> | undefined;
-    let single: { key: string; frame: OutboundFrame } | undefined;
     for (const member of touched) {
-      const key = member.matched.length === 1 ? member.matched[0]! : member.matched.join('\u0000');
+      const key = member.allMatches === undefined ? member.firstMatch : member.allMatches.join('\u0000');
       let frame: OutboundFrame | undefined;
-      if (single?.key === key) frame = single.frame;
-      else frame = frames?.get(key);
-      if (!frame) {
-        frame = OutboundFrame.fromText(`${EVENT_PREFIX}${JSON.stringify(member.matched)},"event":${json}}`);
-        if (!single) single = { key, frame };
-        else (frames ??= new Map()).set(key, frame);
+      if (key === lastKey && lastFrame !== undefined) frame = lastFrame;
+      else {
+        if (lastFrame !== undefined) (frames ??= new Map()).set(lastKey, lastFrame);
+        frame = frames?.get(key);
+        if (frame === undefined) {
+          const ids = member.allMatches === undefined ? `[${JSON.stringify(member.firstMatch)}]` : JSON.stringify(member.allMatches);
+          frame = OutboundFrame.fromText(`${EVENT_PREFIX}${ids},"event":${json}}`);
+        }
       }
-      member.subscriber.deliver(frame);
+      lastKey = key;
+      lastFrame = frame;
+      member.subscriber.deliver(frame!);
     }
     this.deps.metrics.recordDeliveries(touched.length);
     touched.length = 0;

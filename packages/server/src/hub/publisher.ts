@@ -1,4 +1,3 @@
-import { monotonicFactory } from 'ulid';
 import { type EventDraft, type HeraldEvent, normalizePublishInput } from '@herald/protocol';
 import type { Identity } from '../auth/identity.js';
 import { isAdmin } from '../auth/identity.js';
@@ -9,6 +8,7 @@ import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import { ADMIN_ONLY_CATEGORY } from './hub.js';
+import { eventIdFactory } from './event-id.js';
 
 /** What a publisher gets back, in the order of its events. */
 export interface PublishResult {
@@ -36,7 +36,7 @@ export interface PublisherMetrics {
 export class Publisher {
   private lastSeq = 0;
   private readonly recentIds = new Map<string, number>();
-  private readonly newId = monotonicFactory();
+  private readonly newId = eventIdFactory();
 
   constructor(
     private readonly deps: {

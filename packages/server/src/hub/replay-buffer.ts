@@ -1,9 +1,16 @@
 import type { HeraldEvent } from '@herald/protocol';
+import type { OutboundFrame } from '../connection/ws-frame.js';
 
 /** An event with its JSON, serialised once. */
 export interface LoggedEvent {
   event: HeraldEvent;
   json: string;
+  /**
+   * The replay frame last built for this event, with the subscription id it
+   * names: a resume storm of clients using the same subscription id builds
+   * each frame once.
+   */
+  replay?: { subscriptionId: string; frame: OutboundFrame };
 }
 
 /**

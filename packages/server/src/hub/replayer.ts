@@ -2,14 +2,14 @@ import type { HeraldEvent } from '@herald/protocol';
 import type { EventStore } from '../store/event-store.js';
 import type { Subscription } from './hub.js';
 import { isVisibleTo, subscriptionMatches } from './hub.js';
-import type { ReplayBuffer } from './replay-buffer.js';
+import type { LoggedEvent, ReplayBuffer } from './replay-buffer.js';
 import type { Subscriber } from './subscriber.js';
 import { OutboundFrame } from '../connection/ws-frame.js';
 
 /** Events read from the store per step of a replay. */
 const STORE_PAGE = 1_000;
-/** A replay pauses while the connection has more than this queued, bytes. */
-const REPLAY_HIGH_WATER_BYTES = 1024 * 1024;
+/** A replay pauses while the connection has more than this queued, bytes (a storm of 1,000 resumes holds at most ~256 MiB). */
+const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
 
 function replayFrame(subscriptionId: string, json: string): OutboundFrame {
   return OutboundFrame.fromText(`{"type":"event","subscriptions":${JSON.stringify([subscriptionId])},"replay":true,"event":${json}}`);
@@ -35,11 +35,16 @@ export class Replayer {
     const available = Math.min(earliest, this.bufferStart());
     const recovered = cursor + 1 >= available;
     let count = 0;
-    const send = (event: HeraldEvent, json: string): void => {
-      if (isVisibleTo(subscriber, event) && subscriptionMatches(sub, event)) {
-        subscriber.deliver(replayFrame(sub.id, json));
-        count++;
+    const send = (event: HeraldEvent, json: string, logged?: LoggedEvent): void => {
+      if (!isVisibleTo(subscriber, event) || !subscriptionMatches(sub, event)) return;
+      let frame: OutboundFrame;
+      if (logged?.replay?.subscriptionId === sub.id) frame = logged.replay.frame;
+      else {
+        frame = replayFrame(sub.id, json);
+        if (logged) logged.replay = { subscriptionId: sub.id, frame };
       }
+      subscriber.deliver(frame);
+      count++;
     };
     const highWater = Math.min(REPLAY_HIGH_WATER_BYTES, Math.floor(this.deps.maxQueuedBytes / 4));
     const isCurrent = () => subscriber.isOpen && sub.member.subscriptions.get(sub.id) === sub;
@@ -67,7 +72,7 @@ export class Replayer {
       let isAtHead = true;
       buffer.forEachAfter(cursor, (entry) => {
         if (!isAtHead) return;
-        send(entry.event, entry.json);
+        send(entry.event, entry.json, entry);
         cursor = entry.event.seq;
         if (subscriber.queuedBytes > highWater) isAtHead = false;
       });
