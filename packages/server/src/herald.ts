@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { HeraldEvent } from '@herald/protocol';
 import { resolveAdminToken } from './auth/admin-token-file.js';
-import { type Authenticator, AuthenticatorChain } from './auth/authenticator.js';
+import { type Authenticator, AuthenticatorChain, CachingAuthenticator } from './auth/authenticator.js';
 import type { Identity } from './auth/identity.js';
 import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { StaticTokenAuthenticator, parseApiKey } from './auth/static-token-authenticator.js';
@@ -103,7 +103,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat ?? 'json' });
   const dataDir = resolve(config.dataDir);
   const admin = resolveAdminToken(dataDir, config.adminToken);
-  const auth = buildAuthenticator(config, admin.token);
+  const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
   const store = buildStore(config, dataDir, logger);
   const bus = buildBus(config);

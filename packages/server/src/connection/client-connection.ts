@@ -118,6 +118,30 @@ export class ClientConnection implements Subscriber, Flushable {
     }
   }
 
+  async waitForDrain(bytes: number): Promise<void> {
+    while (this.isOpen && this.queuedBytes > bytes) {
+      if (this.queue.length > 0) {
+        // The flush runs in the check phase: let it.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+      if (!socket) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        // drain fires once the socket's buffer emptied; the timer covers a backlog held by ws itself.
+        const timer = setTimeout(done, 20);
+        socket.once('drain', done);
+        socket.once('close', done);
+      });
+    }
+  }
+
   sendMessage(message: object): void {
     this.deliver(OutboundFrame.fromText(JSON.stringify(message)));
   }

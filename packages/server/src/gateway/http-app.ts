@@ -102,9 +102,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    const url = new URL(req.url, 'http://localhost');
-    if (!needsToken(url.pathname) || req.method === 'OPTIONS') return;
-    const token = tokenFromRequest(req.raw, url);
+    const queryAt = req.url.indexOf('?');
+    const path = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
+    if (!needsToken(path) || req.method === 'OPTIONS') return;
+    // Headers first; the query string is parsed only when it may carry the token.
+    const token = tokenFromRequest(req.raw) ?? (queryAt === -1 ? undefined : tokenFromRequest(req.raw, new URL(req.url, 'http://localhost')));
     if (token === undefined) {
       return sendError(reply, 'unauthorized', 'a token is required: send Authorization: Bearer <token> (the admin token is in <data dir>/admin-token)');
     }
@@ -114,6 +116,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   app.addHook('onResponse', async (req, reply) => {
+    // Skip building the line when debug is off: this runs for every request.
+    if (!(req.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('debug')) return;
     req.log.debug({ req: { method: req.method, url: redactQueryToken(req.url) }, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 

@@ -36,6 +36,8 @@ export interface PublisherMetrics {
 export class Publisher {
   private lastSeq = 0;
   private readonly recentIds = new Map<string, number>();
+  private readonly recentOrder: Array<string | undefined> = new Array(RECENT_IDS);
+  private recentNext = 0;
   private readonly newId = eventIdFactory();
 
   constructor(
@@ -79,14 +81,16 @@ export class Publisher {
       () => undefined,
       () => undefined,
     );
-    const { result, fresh } = await turn;
-    if (fresh.length > 0) await this.persist(fresh);
+    const { result, fresh, jsons } = await turn;
+    if (fresh.length > 0) await this.persist(fresh, jsons);
     return result;
   }
 
   private sequencing: Promise<void> = Promise.resolve();
 
-  private async sequenceBatch(drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>): Promise<{ result: PublishResult; fresh: HeraldEvent[] }> {
+  private async sequenceBatch(
+    drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>,
+  ): Promise<{ result: PublishResult; fresh: HeraldEvent[]; jsons: string[] }> {
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.recentIds.has(id));
     const stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
     // From here to bus.publish nothing awaits: seq order is delivery order.
@@ -106,8 +110,10 @@ export class Publisher {
       result.ids.push(event.id);
       result.seqs.push(event.seq);
     }
+    const jsons: string[] = [];
     for (const event of fresh) {
       const json = JSON.stringify(event);
+      jsons.push(json);
       this.deps.buffer.push({ event, json });
       this.deps.bus.publish(event, json);
     }
@@ -115,7 +121,7 @@ export class Publisher {
       this.deps.metrics.recordPublished(fresh.length);
       this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / fresh.length);
     }
-    return { result, fresh };
+    return { result, fresh, jsons };
   }
 
   private validate(identity: Identity, raw: unknown, path: string, defaultSource: string | undefined): Omit<EventDraft, 'id'> & { id?: string } {
@@ -150,32 +156,35 @@ export class Publisher {
   private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }): HeraldEvent {
     const seq = ++this.lastSeq;
     const id = draft.id ?? this.newId();
-    // Fixed key order keeps the JSON stable across publishers.
-    const event: HeraldEvent = {
-      id,
-      seq,
-      type: draft.type,
-      category: this.deps.registry.categoryFor(draft.type),
-      source: draft.source,
-      time: draft.time,
-      severity: draft.severity,
-      priority: draft.priority,
-      ...(draft.correlation_id !== undefined ? { correlation_id: draft.correlation_id } : {}),
-      ...(draft.org !== undefined ? { org: draft.org } : {}),
-      data: draft.data,
-    };
-    this.recentIds.set(id, seq);
-    if (this.recentIds.size > RECENT_IDS) {
-      // Map iterates in insertion order: drop the oldest.
-      const oldest = this.recentIds.keys().next().value;
-      if (oldest !== undefined) this.recentIds.delete(oldest);
-    }
+    const type = draft.type;
+    const category = this.deps.registry.categoryFor(type);
+    const { source, time, severity, priority, correlation_id, org, data } = draft;
+    // One literal per shape: fixed key order keeps the JSON stable, and V8 keeps each shape fast.
+    const event: HeraldEvent =
+      correlation_id === undefined
+        ? org === undefined
+          ? { id, seq, type, category, source, time, severity, priority, data }
+          : { id, seq, type, category, source, time, severity, priority, org, data }
+        : org === undefined
+          ? { id, seq, type, category, source, time, severity, priority, correlation_id, data }
+          : { id, seq, type, category, source, time, severity, priority, correlation_id, org, data };
+    this.rememberId(id, seq);
     return event;
   }
 
-  private async persist(events: HeraldEvent[]): Promise<void> {
+  /** Keeps the newest RECENT_IDS ids for the duplicate check, oldest out first. */
+  private rememberId(id: string, seq: number): void {
+    this.recentIds.set(id, seq);
+    const slot = this.recentNext;
+    const evicted = this.recentOrder[slot];
+    if (evicted !== undefined && this.recentIds.get(evicted) !== undefined && evicted !== id) this.recentIds.delete(evicted);
+    this.recentOrder[slot] = id;
+    this.recentNext = (slot + 1) % RECENT_IDS;
+  }
+
+  private async persist(events: HeraldEvent[], jsons: string[]): Promise<void> {
     try {
-      await this.deps.store.append(events);
+      await this.deps.store.append(events, jsons);
     } catch (err) {
       throw new HeraldError('store_unavailable', `the events were delivered live but could not be stored: ${(err as Error).message}`, {
         ids: events.map((e) => e.id),

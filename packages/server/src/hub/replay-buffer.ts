@@ -52,8 +52,8 @@ export class ReplayBuffer {
     this.evict();
   }
 
-  /** Calls `visit` for each held event with seq > afterSeq, ascending. */
-  forEachAfter(afterSeq: number, visit: (entry: LoggedEvent) => void): void {
+  /** Calls `visit` for each held event with seq > afterSeq, ascending, until it returns false. */
+  forEachAfter(afterSeq: number, visit: (entry: LoggedEvent) => boolean | void): void {
     const n = this.length;
     const cap = this.items.length;
     // Binary search for the first index with seq > afterSeq.
@@ -64,7 +64,7 @@ export class ReplayBuffer {
       if (this.items[(this.head + mid) % cap]!.event.seq <= afterSeq) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < n; i++) visit(this.items[(this.head + i) % cap]!);
+    for (let i = lo; i < n; i++) if (visit(this.items[(this.head + i) % cap]!) === false) return;
   }
 
   private evict(): void {

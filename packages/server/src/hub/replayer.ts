@@ -48,9 +48,7 @@ export class Replayer {
     };
     const highWater = Math.min(REPLAY_HIGH_WATER_BYTES, Math.floor(this.deps.maxQueuedBytes / 4));
     const isCurrent = () => subscriber.isOpen && sub.member.subscriptions.get(sub.id) === sub;
-    const drain = async () => {
-      while (subscriber.isOpen && subscriber.queuedBytes > highWater) await new Promise((r) => setTimeout(r, 5));
-    };
+    const drain = () => subscriber.waitForDrain(highWater);
     for (;;) {
       if (!isCurrent()) return;
       const first = this.bufferStart();
@@ -71,10 +69,10 @@ export class Replayer {
       // From memory, synchronously, until the head or the high-water mark.
       let isAtHead = true;
       buffer.forEachAfter(cursor, (entry) => {
-        if (!isAtHead) return;
         send(entry.event, entry.json, entry);
         cursor = entry.event.seq;
         if (subscriber.queuedBytes > highWater) isAtHead = false;
+        return isAtHead;
       });
       // Reaching the head in this same turn means nothing can fall between replay and live.
       if (isAtHead || cursor >= this.deps.headSeq()) break;

@@ -19,6 +19,8 @@ export interface Subscriber {
   readonly isOpen: boolean;
   /** Bytes queued but not yet written; replay waits while this is high. */
   readonly queuedBytes: number;
+  /** Resolves once at most `bytes` are queued (or the connection closed); a replay waits on it. */
+  waitForDrain(bytes: number): Promise<void>;
   /** Queues one framed message (see connection/ws-frame.ts), shared with other subscribers. */
   deliver(frame: OutboundFrame): void;
   /** Sends a control message (a reply or marker) as JSON. */

@@ -64,7 +64,8 @@ export interface EventStore {
   lastSeq(): Promise<number>;
   /** Smallest seq still stored, or `lastSeq() + 1` when empty. */
   earliestSeq(): Promise<number>;
-  append(events: readonly HeraldEvent[]): Promise<void>;
+  /** `jsons[i]`, when given, is `JSON.stringify(events[i])`, already made by the caller: stores may use it instead of serialising again. */
+  append(events: readonly HeraldEvent[], jsons?: readonly string[]): Promise<void>;
   /** Seqs of the ids already stored; ids not stored are absent from the map. */
   findSeqs(ids: readonly string[]): Promise<Map<string, number>>;
   get(id: string): Promise<HeraldEvent | undefined>;

@@ -43,7 +43,7 @@ function isConstraintError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
 
-function toRow(event: HeraldEvent): EventRow {
+function toRow(event: HeraldEvent, json?: string): EventRow {
   const timeMs = Date.parse(event.time);
   if (Number.isNaN(timeMs)) {
     throw new HeraldError('invalid_event', `event ${event.id}: time "${String(event.time).slice(0, 40)}" is not an ISO 8601 time`, {
@@ -62,7 +62,7 @@ function toRow(event: HeraldEvent): EventRow {
     event.priority,
     event.correlation_id ?? null,
     event.org ?? null,
-    JSON.stringify(event),
+    json ?? JSON.stringify(event),
   ];
 }
 
@@ -143,7 +143,7 @@ export class SqliteEventStore implements EventStore {
     return row.seq ?? this.highestSeq + 1;
   }
 
-  append(events: readonly HeraldEvent[]): Promise<void> {
+  append(events: readonly HeraldEvent[], jsons?: readonly string[]): Promise<void> {
     if (!this.db || this.isClosing) {
       return Promise.reject(new HeraldError('store_unavailable', `the event store ${this.description} is not open`));
     }
@@ -151,7 +151,7 @@ export class SqliteEventStore implements EventStore {
     let rows: EventRow[];
     try {
       // Serialised now, so a caller changing its objects later cannot change what is stored.
-      rows = events.map(toRow);
+      rows = events.map((event, i) => toRow(event, jsons?.[i]));
     } catch (err) {
       return Promise.reject(err);
     }
