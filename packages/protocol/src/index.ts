@@ -27,6 +27,7 @@ export {
   parseDuration,
 } from './history.js';
 export type { HistoryQuery, HistoryPage } from './history.js';
+export type { HistoryQueryInput, KeyCount, EventStats, MetricsSnapshot } from './http.js';
 export {
   BUILT_IN_ACTIONS,
   MAX_PATTERNS_PER_SUBSCRIPTION,

@@ -1,23 +1,10 @@
+import type { MetricsSnapshot as FullSnapshot } from '@herald/protocol';
 import { Store } from './store';
 
 /** The `metrics` system event's data and `GET /api/metrics` (DESIGN.md §5). */
-export interface MetricsSnapshot {
-  timestamp: string;
-  uptime_s: number;
-  active_connections: number;
-  total_connections: number;
-  subscriptions?: number;
-  events_published: number;
-  events_sent: number;
-  events_dropped: number;
-  slow_consumers_closed?: number;
-  last_activity: string | null;
-  event_history_size: number;
-  store_size_bytes?: number | null;
-  rates?: { published_per_s: number; sent_per_s: number };
-  delivery_latency_ms?: { p50: number; p90: number; p99: number; max: number };
-  process?: { rss_bytes: number; heap_used_bytes: number; cpu_user_ms: number; cpu_system_ms: number };
-}
+/** The `metrics` event's data; optional fields tolerate an older server. */
+export type MetricsSnapshot = Partial<Pick<FullSnapshot, 'subscriptions' | 'slow_consumers_closed' | 'store_size_bytes' | 'rates' | 'delivery_latency_ms' | 'process'>> &
+  Omit<FullSnapshot, 'subscriptions' | 'slow_consumers_closed' | 'store_size_bytes' | 'rates' | 'delivery_latency_ms' | 'process'>;
 
 /** Snapshots kept for the sparklines: 120 at the default 5 s interval is the last 10 minutes. */
 const KEEP = 120;

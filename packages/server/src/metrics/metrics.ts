@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import type { MetricsSnapshot } from '@herald/protocol';
 import type { HubMetrics } from '../hub/hub-metrics.js';
 import type { PublisherMetrics } from '../hub/publisher.js';
 
@@ -6,24 +7,7 @@ import type { PublisherMetrics } from '../hub/publisher.js';
 const RATE_WINDOW_S = 10;
 
 /** A JSON snapshot for `GET /api/metrics` and the `metrics` system event. */
-export interface MetricsSnapshot {
-  timestamp: string;
-  uptime_s: number;
-  active_connections: number;
-  total_connections: number;
-  subscriptions: number;
-  events_published: number;
-  events_sent: number;
-  events_dropped: number;
-  slow_consumers_closed: number;
-  last_activity: string | null;
-  event_history_size: number;
-  store_size_bytes: number | null;
-  rates: { published_per_s: number; sent_per_s: number };
-  /** From accepting an event to handing its frames to every local connection, ms. */
-  delivery_latency_ms: { p50: number; p90: number; p99: number; max: number };
-  process: { rss_bytes: number; heap_used_bytes: number; cpu_user_ms: number; cpu_system_ms: number };
-}
+export type { MetricsSnapshot };
 
 /**
  * Herald's counters, kept as plain numbers on the hot path and exposed both

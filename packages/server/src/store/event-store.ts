@@ -1,23 +1,7 @@
-import type { HeraldEvent, HistoryPage, HistoryQuery } from '@herald/protocol';
+import type { EventStats, HeraldEvent, HistoryPage, HistoryQuery } from '@herald/protocol';
 
-/** Counts for the dashboard's charts over a window: events with `from <= time < to`. */
-export interface EventStats {
-  from: string;
-  to: string;
-  bucket_s: number;
-  total: number;
-  /**
-   * One entry per bucket, oldest first, including empty buckets. Buckets are
-   * aligned to multiples of `bucket_s` since the epoch (so the first may start
-   * before `from`); `time` is the bucket's start.
-   */
-  timeline: Array<{ time: string; count: number }>;
-  by_type: Array<{ key: string; count: number }>;
-  by_severity: Array<{ key: string; count: number }>;
-  by_priority: Array<{ key: string; count: number }>;
-  by_source: Array<{ key: string; count: number }>;
-  by_category: Array<{ key: string; count: number }>;
-}
+/** Counts for the dashboard's charts over a window: the `GET /api/events/stats` body. */
+export type { EventStats };
 
 export interface StatsQuery {
   /** Window start, ISO. */

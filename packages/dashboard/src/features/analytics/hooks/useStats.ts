@@ -1,26 +1,10 @@
 import { useEffect, useState } from 'react';
+import type { EventStats, KeyCount } from '@herald/protocol';
 import { apiGet } from '../../../lib/api';
 import { useMetricsHistory } from '../../../realtime/hooks';
 import { useSession } from '../../../realtime/session-context';
 
-export interface KeyCount {
-  key: string;
-  count: number;
-}
-
-/** `GET /api/events/stats`. */
-export interface EventStats {
-  from: string;
-  to: string;
-  bucket_s: number;
-  total: number;
-  timeline: Array<{ time: string; count: number }>;
-  by_type: KeyCount[];
-  by_severity: KeyCount[];
-  by_priority: KeyCount[];
-  by_source: KeyCount[];
-  by_category?: KeyCount[];
-}
+export type { EventStats, KeyCount };
 
 export const WINDOWS = [
   { id: '15m', label: '15 minutes', bucket: '15s' },
