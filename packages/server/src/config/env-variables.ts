@@ -79,7 +79,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_DATA_DIR', 'dataDir', 'string', DEFAULTS.dataDir, 'SQLite file and generated admin token', { flag: '--data-dir' }),
   server('HERALD_STORE', 'store', 'string', 'sqlite:<data dir>/herald.db', 'event store: sqlite:<file>, sqlite::memory: or postgres://…', { flag: '--store' }),
   server('HERALD_SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'string', DEFAULTS.sqliteSynchronous, 'SQLite durability: normal (survives a crash) or full (fsync every commit)'),
-  server('HERALD_BUS', 'bus', 'string', DEFAULTS.bus, 'cluster bus: memory (one node) or redis://…', { flag: '--bus' }),
+  server('HERALD_BUS', 'bus', 'string', DEFAULTS.bus, 'event bus between nodes: memory (one node; a Redis bus for clusters is not built yet)', { flag: '--bus' }),
   server('HERALD_ADMIN_TOKEN', 'adminToken', 'string', 'generated into <data dir>/admin-token', 'bearer token with every permission (16+ characters)', { flag: '--admin-token', isSecret: true }),
   server('HERALD_API_KEYS', 'apiKeys', 'apiKeys', 'none', 'publisher keys name:key[:permission,…], separated by ";" or newlines (a plain name:key,name:key list also works)', { isSecret: true }),
   server('HERALD_JWT_SECRET', 'jwt.secret', 'string', 'none', 'HS256 secret (32+ characters)', { isSecret: true }),
