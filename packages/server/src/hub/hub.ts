@@ -2,7 +2,7 @@ import type { Filters, HeraldEvent, SubscribeParams, SubscriptionInfo } from '@h
 import { can } from '../auth/permissions.js';
 import type { LimitsConfig } from '../config/config-schema.js';
 import { HeraldError } from '../errors/herald-error.js';
-import { compileFilter } from '../matching/compile-filter.js';
+import { compileFilter, equalityHint, type EqualityHint } from '../matching/compile-filter.js';
 import type { EventPredicate, FilterFieldResolver, IndexedSubscription } from '../matching/matching.js';
 import { compilePattern, type TypeMatcher } from '../matching/parse-pattern.js';
 import { PatternIndex } from '../matching/pattern-index.js';
@@ -22,6 +22,8 @@ export interface Subscription {
   matchers: TypeMatcher[];
   readonly filters: Filters;
   readonly predicate: EventPredicate | undefined;
+  /** An equality the filters require, for the index's buckets. */
+  readonly hint: EqualityHint | undefined;
   /** While true, live events skip this subscription: the replay will cover them. */
   isReplaying: boolean;
 }
@@ -142,6 +144,7 @@ export class Hub {
       });
     }
     const predicate = compileFilter(filters, this.deps.resolver);
+    const hint = equalityHint(filters, this.deps.resolver);
     const id = params.subscription_id ?? this.nextId(member);
     if (member.subscriptions.has(id)) this.removeSubscription(member, id);
     const sub: Subscription = {
@@ -151,11 +154,12 @@ export class Hub {
       matchers: [],
       filters,
       predicate,
+      hint,
       isReplaying: params.since !== undefined && params.since !== 'latest',
     };
     sub.matchers = sub.patterns.map(compilePattern);
     member.subscriptions.set(id, sub);
-    this.index.add({ key: indexKey(member, id), patterns: sub.patterns, predicate, value: sub });
+    this.index.add({ key: indexKey(member, id), patterns: sub.patterns, predicate, hint, value: sub });
     return sub;
   }
 
@@ -199,7 +203,7 @@ export class Hub {
       else {
         sub.patterns = kept;
         sub.matchers = kept.map(compilePattern);
-        this.index.add({ key: indexKey(member, sub.id), patterns: kept, predicate: sub.predicate, value: sub });
+        this.index.add({ key: indexKey(member, sub.id), patterns: kept, predicate: sub.predicate, hint: sub.hint, value: sub });
       }
     }
     return touched;

@@ -1,6 +1,6 @@
 import type { Filters, HeraldEvent } from '@herald/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compileFilter } from './compile-filter.js';
+import { compileFilter, equalityHint } from './compile-filter.js';
 import type { FilterFieldResolver } from './matching.js';
 
 const EVENT_FIELDS = new Set([
@@ -302,5 +302,22 @@ describe('compileFilter', () => {
       const filters = Object.create({ severity: 'info' }) as Filters;
       expect(compileFilter(filters, resolver)).toBeUndefined();
     });
+  });
+});
+
+describe('equalityHint', () => {
+  const resolver = { pathFor: (k: string) => (k === 'mcp_names' ? 'data.mcp_name' : k), operatorFor: (k: string) => (k === 'min_cycles' ? ('gte' as const) : undefined) };
+
+  it('takes the first plain equality or any-of, through the registry path', () => {
+    expect(equalityHint({ search: 'x', mcp_names: ['a', 'b'], severity: 'error' }, resolver)).toEqual({ path: ['data', 'mcp_name'], values: ['a', 'b'] });
+    expect(equalityHint({ 'data.n': { gt: 1 }, 'data.g': 3 }, resolver)).toEqual({ path: ['data', 'g'], values: [3] });
+    expect(equalityHint({ 'data.g': { eq: 'x', ne: 'y' } }, resolver)).toEqual({ path: ['data', 'g'], values: ['x'] });
+    expect(equalityHint({ 'data.g': { in: [1, 2] } }, resolver)).toEqual({ path: ['data', 'g'], values: [1, 2] });
+  });
+
+  it('gives none for comparisons, registry number operators and search alone', () => {
+    expect(equalityHint({ 'data.n': { gte: 5 } }, resolver)).toBeUndefined();
+    expect(equalityHint({ min_cycles: 3 }, resolver)).toBeUndefined();
+    expect(equalityHint({ search: 'timeout' }, resolver)).toBeUndefined();
   });
 });

@@ -76,7 +76,7 @@ function compileField(key: string, value: FilterValue, resolver: FilterFieldReso
 }
 
 /** Reads a pre-split path through own properties; `undefined` when any step is missing. */
-function readPath(root: unknown, path: readonly string[]): unknown {
+export function readPath(root: unknown, path: readonly string[]): unknown {
   let value = root;
   for (let i = 0; i < path.length; i++) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -232,4 +232,35 @@ function searchText(event: HeraldEvent): string {
     searchTexts.set(event, text);
   }
   return text;
+}
+
+/**
+ * An equality the filters require, for the subscription index: the event's
+ * value at `path` must equal one of `values` (or, for an array value, one of
+ * its elements must). `undefined` when no key is a plain equality.
+ */
+export interface EqualityHint {
+  path: readonly string[];
+  values: readonly Scalar[];
+}
+
+/** The first key of `filters` that is a plain equality or any-of, as an index hint. */
+export function equalityHint(filters: Filters, resolver: FilterFieldResolver): EqualityHint | undefined {
+  for (const key of Object.keys(filters)) {
+    if (key === SEARCH_KEY) continue;
+    const value = filters[key] as FilterValue;
+    let values: readonly Scalar[] | undefined;
+    if (Array.isArray(value)) values = value;
+    else if (value === null || typeof value !== 'object') {
+      // A number with a registry operator (`min_failure_cycles` means gte) is a comparison, not an equality.
+      if (typeof value === 'number' && resolver.operatorFor?.(key) !== undefined && resolver.operatorFor(key) !== 'eq') continue;
+      values = [value];
+    } else {
+      const ops = value as FilterOperators;
+      if (ops.eq !== undefined) values = [ops.eq];
+      else if (Array.isArray(ops.in)) values = ops.in;
+    }
+    if (values !== undefined) return { path: resolver.pathFor(key).split('.'), values };
+  }
+  return undefined;
 }

@@ -23,6 +23,12 @@ export interface IndexedSubscription<T> {
   patterns: readonly string[];
   /** Compiled filters; undefined means every event of a matching type. */
   predicate: EventPredicate | undefined;
+  /**
+   * An equality the predicate requires (from `equalityHint`): the index then
+   * tests the subscription only against events whose value can match. The
+   * predicate still decides.
+   */
+  hint?: { path: readonly string[]; values: readonly (string | number | boolean | null)[] } | undefined;
   value: T;
 }
 

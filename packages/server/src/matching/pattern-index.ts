@@ -1,6 +1,7 @@
 import type { HeraldEvent } from '@herald/protocol';
 import type { IndexedSubscription, SubscriptionIndex } from './matching.js';
 import { parsePattern, type ParsedPattern } from './parse-pattern.js';
+import { readPath } from './compile-filter.js';
 
 /** Options of a `PatternIndex`. */
 export interface PatternIndexOptions {
@@ -32,7 +33,44 @@ interface Held<T> {
   readonly patterns: readonly ParsedPattern[];
 }
 
-const NO_CANDIDATES: readonly never[] = Object.freeze([]);
+/** Candidates of one path's equality hints, bucketed by the value they require. */
+interface KeyedGroup<T> {
+  readonly path: readonly string[];
+  readonly buckets: Map<unknown, Entry<T>[]>;
+}
+
+/** The subscriptions whose patterns match one event type, split by how they are found. */
+interface Candidates<T> {
+  /** Tested one by one. */
+  readonly plain: readonly Entry<T>[];
+  /** Found by the event's value at each group's path. */
+  readonly keyed: readonly KeyedGroup<T>[];
+}
+
+const NO_CANDIDATES: Candidates<never> = Object.freeze({ plain: Object.freeze([]), keyed: Object.freeze([]) });
+
+/** Splits a candidate list into plain entries and equality buckets per path. */
+function groupCandidates<T>(entries: readonly Entry<T>[]): Candidates<T> {
+  if (entries.length === 0) return NO_CANDIDATES;
+  const plain: Entry<T>[] = [];
+  const groups = new Map<string, KeyedGroup<T>>();
+  for (const entry of entries) {
+    const hint = entry.hint;
+    if (hint === undefined || hint.values.length === 0) {
+      plain.push(entry);
+      continue;
+    }
+    const pathKey = hint.path.join('.');
+    let group = groups.get(pathKey);
+    if (group === undefined) groups.set(pathKey, (group = { path: hint.path, buckets: new Map() }));
+    for (const value of new Set(hint.values)) {
+      let bucket = group.buckets.get(value);
+      if (bucket === undefined) group.buckets.set(value, (bucket = []));
+      bucket.push(entry);
+    }
+  }
+  return { plain, keyed: [...groups.values()] };
+}
 
 function newNode<T>(): TrieNode<T> {
   return { children: new Map(), star: undefined, ending: new Set(), anyDepth: new Set() };
@@ -58,7 +96,7 @@ export class PatternIndex<T> implements SubscriptionIndex<T> {
   private readonly exact = new Map<string, Set<Entry<T>>>();
   private readonly matchAll = new Set<Entry<T>>();
   private readonly root: TrieNode<T> = newNode();
-  private readonly candidates = new Map<string, readonly Entry<T>[]>();
+  private readonly candidates = new Map<string, Candidates<T>>();
   private readonly maxCachedTypes: number;
 
   constructor(options: PatternIndexOptions = {}) {
@@ -94,10 +132,26 @@ export class PatternIndex<T> implements SubscriptionIndex<T> {
   }
 
   match(event: HeraldEvent, visit: (entry: IndexedSubscription<T>) => void): void {
-    const candidates = this.candidatesFor(event.type);
-    for (let i = 0; i < candidates.length; i++) {
-      const entry = candidates[i] as Entry<T>;
+    const { plain, keyed } = this.candidatesFor(event.type);
+    for (let i = 0; i < plain.length; i++) {
+      const entry = plain[i] as Entry<T>;
       if (entry.predicate === undefined || entry.predicate(event)) visit(entry);
+    }
+    for (let g = 0; g < keyed.length; g++) {
+      const group = keyed[g] as KeyedGroup<T>;
+      const value = readPath(event, group.path);
+      if (value === undefined) continue; // a missing field equals nothing
+      if (!Array.isArray(value)) {
+        const bucket = group.buckets.get(value);
+        if (bucket !== undefined) visitBucket(bucket, event, visit, undefined);
+        continue;
+      }
+      // An array matches when any element does; a subscription in several buckets is visited once.
+      const seen = new Set<Entry<T>>();
+      for (const element of value) {
+        const bucket = group.buckets.get(element);
+        if (bucket !== undefined) visitBucket(bucket, event, visit, seen);
+      }
     }
   }
 
@@ -142,10 +196,10 @@ export class PatternIndex<T> implements SubscriptionIndex<T> {
     else this.candidates.clear();
   }
 
-  private candidatesFor(type: string): readonly Entry<T>[] {
+  private candidatesFor(type: string): Candidates<T> {
     let list = this.candidates.get(type);
     if (list === undefined) {
-      list = this.collect(type);
+      list = groupCandidates(this.collect(type));
       if (this.candidates.size >= this.maxCachedTypes) this.candidates.clear();
       this.candidates.set(type, list);
     }
@@ -160,7 +214,7 @@ export class PatternIndex<T> implements SubscriptionIndex<T> {
     if (this.root.children.size > 0 || this.root.star !== undefined) {
       collectFromTrie(this.root, type.split('.'), 0, found);
     }
-    return found.size === 0 ? NO_CANDIDATES : [...found];
+    return [...found];
   }
 }
 
@@ -169,6 +223,17 @@ function childOf<T>(node: TrieNode<T>, segment: string): TrieNode<T> {
   let child = node.children.get(segment);
   if (child === undefined) node.children.set(segment, (child = newNode()));
   return child;
+}
+
+function visitBucket<T>(bucket: readonly Entry<T>[], event: HeraldEvent, visit: (entry: Entry<T>) => void, seen: Set<Entry<T>> | undefined): void {
+  for (let i = 0; i < bucket.length; i++) {
+    const entry = bucket[i] as Entry<T>;
+    if (seen !== undefined) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+    }
+    if (entry.predicate === undefined || entry.predicate(event)) visit(entry);
+  }
 }
 
 function collectFromTrie<T>(node: TrieNode<T>, segments: readonly string[], depth: number, found: Set<Entry<T>>): void {
