@@ -62,6 +62,10 @@ export function configureConnection(db: Database.Database, synchronous: 'normal'
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
+  // A 64 MiB page cache and memory-mapped reads keep index pages at hand: with six indexes, inserts into
+  // a large log otherwise spend their time reading pages back (measured by the bench's ingest scenario).
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
   // Bounds the WAL file left behind after a checkpoint (64 MiB).
   db.pragma('journal_size_limit = 67108864');
 }
