@@ -1,40 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
-import { eventFrame, ScriptedServer } from '../test/support/scripted-server.js';
-import { constantBackoff } from './backoff.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useScriptedPeer } from '../test/support/scripted-peer.js';
+import { eventFrame } from '../test/support/scripted-server.js';
 import { HeraldRequestError } from './errors.js';
-import { HeraldClient } from './herald-client.js';
-import type { HeraldClientOptions } from './client-options.js';
 
-let peer: ScriptedServer;
-const cleanups: Array<() => unknown> = [];
-
-function connect(options: Partial<HeraldClientOptions> = {}): HeraldClient {
-  const client = new HeraldClient({ url: peer.url, WebSocket, backoff: constantBackoff(20), ...options });
-  cleanups.push(() => client.close());
-  return client;
-}
-
-beforeEach(async () => {
-  peer = await ScriptedServer.start();
-  cleanups.push(() => peer.close());
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const scripted = useScriptedPeer(20);
+const { connect } = scripted;
 
 describe('HeraldClient', () => {
   describe('subscribe', () => {
     it('resubscribes from the last seq after a drop and delivers each event once, in order', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client, 10);
+      const first = await scripted.peer.openSession(0, client, 10);
       const sub = client.subscribe({ types: ['test.*'] });
       await first.confirmSubscribe();
       for (const seq of [11, 12]) first.send(eventFrame(seq, [sub.id]));
       await vi.waitFor(() => expect(sub.lastSeq).toBe(12));
       first.terminate();
-      const second = await peer.openSession(1, client, 14);
+      const second = await scripted.peer.openSession(1, client, 14);
       expect(await second.confirmSubscribe()).toMatchObject({ subscription_id: sub.id, since: 12 });
       for (const seq of [12, 13, 14]) second.send(eventFrame(seq, [sub.id], { replay: true }));
       second.send({ type: 'replayed', subscription_id: sub.id, count: 2, to_seq: 14, recovered: true });
@@ -50,12 +32,12 @@ describe('HeraldClient', () => {
 
     it('resumes a live-only subscription that saw nothing from the seq known when it was confirmed', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client, 500);
+      const first = await scripted.peer.openSession(0, client, 500);
       const sub = client.subscribe({ types: ['quiet.*'] });
       expect(await first.confirmSubscribe()).not.toHaveProperty('since');
       await sub.ready();
       first.terminate();
-      const second = await peer.openSession(1, client, 520);
+      const second = await scripted.peer.openSession(1, client, 520);
       expect(await second.frame('subscribe')).toMatchObject({ subscription_id: sub.id, since: 500 });
     });
 
@@ -63,7 +45,7 @@ describe('HeraldClient', () => {
       const client = connect();
       const a = client.subscribe({ types: ['a.*'] });
       const b = client.subscribe({ types: ['*'], id: 'mine' });
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const frames = [await conn.confirmSubscribe(0), await conn.confirmSubscribe(1)];
       expect(frames.map((f) => f.subscription_id)).toEqual([a.id, 'mine']);
       await expect(Promise.all([a.ready(), b.ready()])).resolves.toBeDefined();
@@ -76,7 +58,7 @@ describe('HeraldClient', () => {
       const client = connect();
       const errors = vi.fn();
       client.on('error', errors);
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const sub = client.subscribe({ types: ['secret.*'] });
       conn.reply(await conn.frame('subscribe'), { type: 'error', code: 'forbidden', message: 'no subscribe:secret.*' });
       await expect(sub.ready()).rejects.toBeInstanceOf(HeraldRequestError);
@@ -86,7 +68,7 @@ describe('HeraldClient', () => {
 
     it('ends subscriptions the server drops after a token refresh narrowed the permissions', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       const kept = client.subscribe({ types: ['a'] });
       const revoked = client.subscribe({ types: ['b'] });
       await first.confirmSubscribe(0);
@@ -97,7 +79,7 @@ describe('HeraldClient', () => {
       expect(kept.isClosed).toBe(false);
       await expect(revoked[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'forbidden' });
       first.terminate();
-      const second = await peer.openSession(1, client);
+      const second = await scripted.peer.openSession(1, client);
       // Resubscriptions go out on open, ahead of this ping.
       await second.roundTrip(client);
       expect(second.frames('subscribe').map((f) => f.subscription_id)).toEqual([kept.id]);
@@ -105,7 +87,7 @@ describe('HeraldClient', () => {
 
     it('sends unsubscribe and stops delivering', async () => {
       const client = connect();
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const sub = client.subscribe({ types: ['x'] });
       await conn.confirmSubscribe();
       const done = sub.unsubscribe();
@@ -120,11 +102,11 @@ describe('HeraldClient', () => {
 
     it('reconnects when a resubscribe gets no answer', async () => {
       const client = connect({ requestTimeoutMs: 300 });
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       client.subscribe({ types: ['x'] });
       await first.frame('subscribe');
       await expect(first.closed).resolves.toMatchObject({ code: 4000, isByServer: false });
-      await peer.connection(1);
+      await scripted.peer.connection(1);
     });
   });
 });

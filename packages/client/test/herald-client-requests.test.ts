@@ -1,32 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
+import { useScriptedPeer } from './support/scripted-peer.js';
 import { startTestServer } from '../../server/test/helpers.js';
-import { ScriptedServer } from './support/scripted-server.js';
-import { constantBackoff } from '../src/backoff.js';
 import { HeraldConnectionError, HeraldQueueFullError } from '../src/errors.js';
-import { HeraldClient } from '../src/herald-client.js';
-import type { HeraldClientOptions } from '../src/client-options.js';
 
-let peer: ScriptedServer;
-const cleanups: Array<() => unknown> = [];
-
-function connect(options: Partial<HeraldClientOptions> = {}): HeraldClient {
-  const client = new HeraldClient({ url: peer.url, WebSocket, backoff: constantBackoff(20), ...options });
-  cleanups.push(() => client.close());
-  return client;
-}
+const scripted = useScriptedPeer(20);
+const { connect, cleanups } = scripted;
 
 const eventIds = (frame: Record<string, unknown>): string[] =>
   frame.event ? [(frame.event as { id: string }).id] : (frame.events as { id: string }[]).map((e) => e.id);
-
-beforeEach(async () => {
-  peer = await ScriptedServer.start();
-  cleanups.push(() => peer.close());
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 describe('HeraldClient', () => {
   describe('publish', () => {
@@ -48,7 +29,7 @@ describe('HeraldClient', () => {
         { type: 'b', id: 'id-b' },
         { type: 'c', id: 'id-c' },
       ]);
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const frames = [await conn.frame('publish', 0), await conn.frame('publish', 1)];
       expect(frames.map(eventIds)).toEqual([['id-a'], ['id-b', 'id-c']]);
       conn.reply(frames[0]!, { type: 'published', ids: ['id-a'], seqs: [1] });
@@ -61,11 +42,11 @@ describe('HeraldClient', () => {
 
     it('resends a publish whose connection dropped before the ack, under the same id', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       const result = client.publish({ type: 'a' });
       const { id } = (await first.frame('publish')).event as { id: string };
       first.terminate();
-      const second = await peer.openSession(1, client);
+      const second = await scripted.peer.openSession(1, client);
       const resent = await second.frame('publish');
       expect(resent.event).toMatchObject({ id });
       second.reply(resent, { type: 'published', ids: [id], seqs: [9], duplicates: [id] });
@@ -82,12 +63,12 @@ describe('HeraldClient', () => {
 
     it('rejects with the server error and does not resend', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       const result = client.publish({ type: 'bad type' });
       first.reply(await first.frame('publish'), { type: 'error', code: 'invalid_event', message: 'bad', details: { path: 'type' } });
       await expect(result).rejects.toMatchObject({ code: 'invalid_event', details: { path: 'type' } });
       first.terminate();
-      const second = await peer.openSession(1, client);
+      const second = await scripted.peer.openSession(1, client);
       // A resend would go out on open, ahead of this ping.
       await second.roundTrip(client);
       expect(second.frames('publish')).toEqual([]);
@@ -97,7 +78,7 @@ describe('HeraldClient', () => {
   describe('requests', () => {
     it('returns history, metadata, subscriptions, pong and context switch replies in SDK shapes', async () => {
       const client = connect();
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const history = client.history({ types: ['a.*'], limit: 5 });
       const historyFrame = await conn.frame('history');
       expect(historyFrame.query).toEqual({ types: ['a.*'], limit: 5 });
@@ -127,7 +108,7 @@ describe('HeraldClient', () => {
       const client = connect({ requestTimeoutMs: 300 });
       const ping = client.ping();
       const outcome = expect(ping).rejects.toMatchObject({ code: 'timeout' });
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       await conn.frame('ping');
       await outcome;
       expect(conn.frames('ping')).toHaveLength(1);
@@ -135,7 +116,7 @@ describe('HeraldClient', () => {
 
     it('rejects a ping in flight with connection_lost when the connection drops', async () => {
       const client = connect();
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const ping = client.ping();
       await conn.frame('ping');
       conn.terminate();
@@ -144,18 +125,18 @@ describe('HeraldClient', () => {
 
     it('sends a read again on the next connection when its connection drops', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       const history = client.history({ limit: 1 });
       await first.frame('history');
       first.terminate();
-      const second = await peer.openSession(1, client);
+      const second = await scripted.peer.openSession(1, client);
       second.reply(await second.frame('history'), { type: 'history', events: [], next_cursor: null });
       await expect(history).resolves.toEqual({ events: [], next_cursor: null });
     });
 
     it('switches org again first thing after a reconnect, before resubscribing', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       client.subscribe({ types: ['x'] });
       const switched = client.contextSwitch('globex');
       first.reply(await first.frame('context_switch'), {
@@ -166,7 +147,7 @@ describe('HeraldClient', () => {
       });
       await switched;
       first.terminate();
-      const second = await peer.openSession(1, client);
+      const second = await scripted.peer.openSession(1, client);
       // Frames arrive in the order sent, so both are in by the time the subscribe is.
       await second.frame('subscribe');
       expect(second.received.slice(0, 2).map((f) => [f.action, f.org ?? f.subscription_id])).toEqual([

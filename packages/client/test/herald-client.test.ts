@@ -1,38 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { useScriptedPeer } from './support/scripted-peer.js';
 import { startTestServer } from '../../server/test/helpers.js';
-import { eventFrame, ScriptedServer } from './support/scripted-server.js';
-import { constantBackoff } from '../src/backoff.js';
+import { eventFrame } from './support/scripted-server.js';
 import type { StatusChange } from '../src/client-events.js';
 import { HeraldConnectionError } from '../src/errors.js';
 import { HeraldClient } from '../src/herald-client.js';
-import type { HeraldClientOptions } from '../src/client-options.js';
 
 const BACKOFF_MS = 20;
 
-let peer: ScriptedServer;
-const cleanups: Array<() => unknown> = [];
-
-function connect(options: Partial<HeraldClientOptions> = {}): HeraldClient {
-  const client = new HeraldClient({ url: peer.url, WebSocket, backoff: constantBackoff(BACKOFF_MS), ...options });
-  cleanups.push(() => client.close());
-  return client;
-}
-
-beforeEach(async () => {
-  peer = await ScriptedServer.start();
-  cleanups.push(() => peer.close());
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const scripted = useScriptedPeer(BACKOFF_MS);
+const { connect, cleanups } = scripted;
 
 describe('HeraldClient', () => {
   describe('connecting', () => {
     it('sends the token in a first auth message, keeping it out of the URL', async () => {
       connect({ token: 'secret' });
-      const conn = await peer.connection(0);
+      const conn = await scripted.peer.connection(0);
       await conn.frame('auth');
       expect(conn.path).toBe('/ws');
       expect(conn.received[0]).toEqual({ action: 'auth', token: 'secret' });
@@ -48,13 +32,13 @@ describe('HeraldClient', () => {
         }
       }
       const client = connect({
-        url: peer.url.replace(/^ws:/, 'http:'),
+        url: scripted.peer.url.replace(/^ws:/, 'http:'),
         token: 'secret',
         tokenTransport: 'query',
         WebSocket: DiallingWebSocket,
       });
-      const conn = await peer.connection(0);
-      expect(dialled).toEqual([`${peer.url}?token=secret`]);
+      const conn = await scripted.peer.connection(0);
+      expect(dialled).toEqual([`${scripted.peer.url}?token=secret`]);
       expect(conn.path).toBe('/ws?token=secret');
       conn.welcome();
       await client.ready();
@@ -68,12 +52,12 @@ describe('HeraldClient', () => {
       client.on('status', (s) => changes.push(s));
       const stream = client.status();
       const ready = client.ready();
-      const first = await peer.connection(0);
+      const first = await scripted.peer.connection(0);
       first.welcome(7);
       await expect(ready).resolves.toBeUndefined();
       expect(client.welcome?.seq).toBe(7);
       first.close(4001, 'slow consumer');
-      await peer.openSession(1, client);
+      await scripted.peer.openSession(1, client);
       client.close();
       expect(changes.map((s) => s.state)).toEqual(['open', 'reconnecting', 'open', 'closed']);
       expect(changes[1]).toMatchObject({
@@ -91,8 +75,8 @@ describe('HeraldClient', () => {
 
     it.each([1001, 1006, 1011, 4000, 4002, 4499])('reconnects after close code %i', async (code) => {
       const client = connect();
-      (await peer.openSession(0, client)).close(code);
-      await peer.connection(1);
+      (await scripted.peer.openSession(0, client)).close(code);
+      await scripted.peer.connection(1);
       expect(client.state).toBe('reconnecting');
     });
 
@@ -100,18 +84,18 @@ describe('HeraldClient', () => {
       const client = connect();
       const changes: string[] = [];
       client.on('status', (s) => changes.push(s.state));
-      (await peer.openSession(0, client)).close(code, 'no');
+      (await scripted.peer.openSession(0, client)).close(code, 'no');
       await vi.waitFor(() => expect(client.state).toBe('closed'));
       await expect(client.ready()).rejects.toMatchObject({ code: 'connection_closed', closeCode: code });
       // A retry is announced as 'reconnecting' before its wait; closing stops the loop for good.
       expect(changes).toEqual(['open', 'closed']);
-      expect(peer.connections).toHaveLength(1);
+      expect(scripted.peer.connections).toHaveLength(1);
     });
 
     it('fails ready() with the server reason when authentication is refused before the welcome', async () => {
       const client = connect({ token: 'bad' });
       const ready = client.ready();
-      const conn = await peer.connection(0);
+      const conn = await scripted.peer.connection(0);
       await conn.frame('auth');
       conn.send({ type: 'error', code: 'unauthorized', message: 'invalid token' });
       conn.close(1008, 'authentication failed');
@@ -122,40 +106,40 @@ describe('HeraldClient', () => {
     it('keeps retrying while the server is unreachable, asking getToken before every try', async () => {
       let n = 0;
       const getToken = vi.fn(async () => `t${++n}`);
-      peer.refuse(2);
+      scripted.peer.refuse(2);
       const client = connect({ getToken });
-      const conn = await peer.connection(0);
+      const conn = await scripted.peer.connection(0);
       conn.welcome();
       await client.ready();
-      expect(peer.refusedCount).toBe(2);
+      expect(scripted.peer.refusedCount).toBe(2);
       expect(getToken).toHaveBeenCalledTimes(3);
       await conn.frame('auth');
       expect(conn.received[0]).toEqual({ action: 'auth', token: 't3' });
     });
 
     it('gives up after maxReconnectAttempts failed tries in a row', async () => {
-      peer.refuse();
+      scripted.peer.refuse();
       const client = connect({ maxReconnectAttempts: 2 });
       await expect(client.ready()).rejects.toMatchObject({ code: 'connection_closed' });
-      expect(peer.refusedCount).toBe(3);
+      expect(scripted.peer.refusedCount).toBe(3);
       expect(client.state).toBe('closed');
     });
 
     it('retries when no welcome arrives within connectTimeoutMs', async () => {
       connect({ connectTimeoutMs: 200 });
-      const first = await peer.connection(0);
+      const first = await scripted.peer.connection(0);
       await expect(first.closed).resolves.toMatchObject({ isByServer: false });
-      await peer.connection(1);
+      await scripted.peer.connection(1);
     });
 
     it('waits for connect() or ready() when autoConnect is false', async () => {
       const client = connect({ autoConnect: false });
       expect(client.state).toBe('closed');
-      expect(peer.connections).toHaveLength(0);
+      expect(scripted.peer.connections).toHaveLength(0);
       const ready = client.connect();
-      (await peer.connection(0)).welcome();
+      (await scripted.peer.connection(0)).welcome();
       await expect(ready).resolves.toBeUndefined();
-      expect(peer.connections).toHaveLength(1);
+      expect(scripted.peer.connections).toHaveLength(1);
     });
 
     it('names every bad option at once, and says how to get a WebSocket in Node 20', () => {
@@ -177,7 +161,7 @@ describe('HeraldClient', () => {
       const client = connect({ getToken });
       const notices = vi.fn();
       client.on('notice', notices);
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       conn.send({ type: 'error', code: 'token_expiring', message: 'soon', details: { expires_at: 'x' } });
       const auth = await conn.frame('auth', 1);
       expect(auth.token).toBe('new');
@@ -206,7 +190,7 @@ describe('HeraldClient', () => {
   describe('close', () => {
     it('rejects what waits, finishes iterators, and refuses new work', async () => {
       const client = connect();
-      const conn = await peer.openSession(0, client);
+      const conn = await scripted.peer.openSession(0, client);
       const sub = client.subscribe({ types: ['x'] });
       const history = client.history();
       client.close();
@@ -219,14 +203,14 @@ describe('HeraldClient', () => {
 
     it('can reconnect on demand, resuming subscriptions', async () => {
       const client = connect();
-      const first = await peer.openSession(0, client);
+      const first = await scripted.peer.openSession(0, client);
       const sub = client.subscribe({ types: ['x'] });
       await first.confirmSubscribe();
       first.send(eventFrame(4, [sub.id]));
       await vi.waitFor(() => expect(sub.lastSeq).toBe(4));
       client.reconnect();
       await expect(first.closed).resolves.toMatchObject({ code: 4000, isByServer: false });
-      const second = await peer.connection(1);
+      const second = await scripted.peer.connection(1);
       second.welcome();
       expect((await second.frame('subscribe')).since).toBe(4);
     });
