@@ -90,36 +90,29 @@ const ACTION_NAME = /^[$A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
 /** Keys that would poison a prototype if copied naively; refused anywhere in a frame. */
 const POISON_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function findPoisonKey(value: unknown, depth = 0): string | undefined {
-  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
+/** Deepest nesting of objects and arrays accepted in a frame. */
+export const MAX_FRAME_DEPTH = 32;
+
+/** What one walk over a parsed frame found: nesting too deep, or a poison key. */
+type FrameProblem = { kind: 'depth' } | { kind: 'poison'; key: string } | undefined;
+
+/** One walk for both checks, stopping at the first problem (frames are walked once per message). */
+function inspectFrame(value: unknown, depth: number): FrameProblem {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_FRAME_DEPTH) return { kind: 'depth' };
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = findPoisonKey(item, depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      const found = inspectFrame(value[i], depth + 1);
       if (found) return found;
     }
     return undefined;
   }
-  for (const key of Object.keys(value)) {
-    if (POISON_KEYS.has(key)) return key;
-    const found = findPoisonKey((value as Record<string, unknown>)[key], depth + 1);
+  for (const key in value) {
+    if (POISON_KEYS.has(key)) return { kind: 'poison', key };
+    const found = inspectFrame((value as Record<string, unknown>)[key], depth + 1);
     if (found) return found;
   }
   return undefined;
-}
-
-/** Deepest nesting accepted in a frame. */
-export const MAX_FRAME_DEPTH = 32;
-
-function depthOf(value: unknown, depth = 0): number {
-  if (value === null || typeof value !== 'object') return depth;
-  if (depth > MAX_FRAME_DEPTH) return depth;
-  let max = depth;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    const d = depthOf(v, depth + 1);
-    if (d > max) max = d;
-    if (max > MAX_FRAME_DEPTH) break;
-  }
-  return max;
 }
 
 function invalid<T>(error: z.ZodError, prefix = ''): DecodeResult<T> {
@@ -167,11 +160,11 @@ export function decodeClientValue(value: unknown): DecodeResult<ClientMessage> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return fail('invalid_frame', 'each frame must be a JSON object such as {"action":"ping"}');
   }
-  if (depthOf(value) > MAX_FRAME_DEPTH) {
-    return fail('invalid_frame', `the frame nests deeper than ${MAX_FRAME_DEPTH} levels`);
+  const problem = inspectFrame(value, 0);
+  if (problem?.kind === 'depth') return fail('invalid_frame', `the frame nests deeper than ${MAX_FRAME_DEPTH} levels`);
+  if (problem?.kind === 'poison') {
+    return fail('invalid_frame', `the key "${problem.key}" is not allowed anywhere in a frame`, { path: problem.key });
   }
-  const poison = findPoisonKey(value);
-  if (poison) return fail('invalid_frame', `the key "${poison}" is not allowed anywhere in a frame`, { path: poison });
   const obj = normalizeLegacyShape({ ...(value as Record<string, unknown>) });
   const { action, id } = obj;
   if (id !== undefined) {
