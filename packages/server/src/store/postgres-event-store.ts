@@ -7,7 +7,7 @@ import { readStats } from './postgres-event-stats.js';
 import { type PostgresEventRow, insertRowsSql, isConstraintError, isStorableText, storeError, toRow } from './postgres-event-row.js';
 import { binder, planHistory } from './postgres-history-query.js';
 import { DEFAULT_POSTGRES_SCHEMA, migrate, quoteSchemaName, splitSchemaParam } from './postgres-schema.js';
-import { decodeCursor, encodeCursor } from './sqlite-history-query.js';
+import { decodeCursor, encodeCursor } from './history-cursor.js';
 
 export interface PostgresEventStoreOptions {
   /**

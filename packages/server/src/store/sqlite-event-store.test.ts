@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeEventStoreContract, makeEvent } from './event-store.contract.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.js';
-import { decodeCursor, encodeCursor } from './sqlite-history-query.js';
+import { decodeCursor, encodeCursor } from './history-cursor.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'herald-store-'));

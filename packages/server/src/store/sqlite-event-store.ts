@@ -7,7 +7,8 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { EventStats, EventStore, RetentionPolicy, StatsQuery } from './event-store.js';
 import { GroupCommit } from './group-commit.js';
 import { readStats } from './sqlite-event-stats.js';
-import { decodeCursor, encodeCursor, planHistory } from './sqlite-history-query.js';
+import { decodeCursor, encodeCursor } from './history-cursor.js';
+import { planHistory } from './sqlite-history-query.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {

@@ -1,5 +1,6 @@
 import { type HistoryQuery, TYPE_PATTERN_PATTERN } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
+import { compilePattern } from '../matching/parse-pattern.js';
 
 /** A value SQLite binds. */
 export type SqlValue = string | number | bigint | null;
@@ -17,54 +18,9 @@ export interface HistoryPlan {
   typeCheck: ((type: string) => boolean) | undefined;
 }
 
-/** Largest cursor length accepted, in characters (a seq is at most 16 digits). */
-const MAX_CURSOR_LENGTH = 40;
-
-/** The opaque cursor for "older than this seq": base64url of the seq's digits. */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(String(seq), 'utf8').toString('base64url');
-}
-
-/**
- * The seq a cursor stands for.
- * @throws HeraldError `invalid_params` (path `cursor`) when it is not a cursor this store made.
- */
-export function decodeCursor(cursor: string): number {
-  const invalid = () =>
-    new HeraldError('invalid_params', 'cursor is not a next_cursor from a previous history page; drop it to start from the newest event', {
-      path: 'cursor',
-    });
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[1-9]\d{0,15}$/.test(text)) throw invalid();
-  const seq = Number(text);
-  if (!Number.isSafeInteger(seq)) throw invalid();
-  return seq;
-}
-
 /** `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * Exact matcher for one type pattern: `*` alone matches every type, a
- * trailing `.*` any depth below its prefix, an inner `*` segment exactly one
- * segment; anything else is an exact type.
- */
-export function compileTypePattern(pattern: string): (type: string) => boolean {
-  if (pattern === '*') return () => true;
-  if (!pattern.includes('*')) return (type) => type === pattern;
-  const segments = pattern.split('.');
-  const source = segments
-    .map((segment, i) => {
-      // Segments hold only [A-Za-z0-9_-], none special in a RegExp outside a class.
-      if (segment !== '*') return segment;
-      return i === segments.length - 1 ? '.+' : '[^.]+';
-    })
-    .join('\\.');
-  const regex = new RegExp(`^${source}$`);
-  return (type) => regex.test(type);
 }
 
 /** Type-pattern conditions: exact names as `IN`, wildcards as `GLOB` (case-sensitive, index-friendly for a fixed prefix). */
@@ -94,7 +50,7 @@ function typeConditions(patterns: readonly string[], plan: HistoryPlan): void {
   plan.conditions.push(alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`);
   const isApproximate = wildcards.some((p) => p.split('.').slice(0, -1).includes('*'));
   if (isApproximate) {
-    const matchers = patterns.map(compileTypePattern);
+    const matchers = patterns.map(compilePattern);
     plan.typeCheck = (type) => matchers.some((m) => m(type));
   }
 }

@@ -8,10 +8,10 @@ interface StateProps {
   actions?: ReactNode;
 }
 
-/** Nothing to show yet, with what to do about it. */
-export function EmptyState({ title, icon = 'inbox', children, actions }: StateProps) {
+/** The shared body of the empty and error states. */
+function StatePanel({ title, icon, children, actions, className, role }: StateProps & { icon: IconName; className: string; role: 'status' | 'alert' }) {
   return (
-    <div className="state" role="status">
+    <div className={className} role={role}>
       <div className="state-icon">
         <Icon name={icon} size={24} />
       </div>
@@ -22,16 +22,12 @@ export function EmptyState({ title, icon = 'inbox', children, actions }: StatePr
   );
 }
 
+/** Nothing to show yet, with what to do about it. */
+export function EmptyState({ icon = 'inbox', ...props }: StateProps) {
+  return <StatePanel {...props} icon={icon} className="state" role="status" />;
+}
+
 /** Something failed, with what to do about it. */
-export function ErrorState({ title, icon = 'alert', children, actions }: StateProps) {
-  return (
-    <div className="state state-error" role="alert">
-      <div className="state-icon">
-        <Icon name={icon} size={24} />
-      </div>
-      <h3>{title}</h3>
-      {children}
-      {actions && <div className="state-actions">{actions}</div>}
-    </div>
-  );
+export function ErrorState({ icon = 'alert', ...props }: StateProps) {
+  return <StatePanel {...props} icon={icon} className="state state-error" role="alert" />;
 }
