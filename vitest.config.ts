@@ -6,7 +6,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests run the TypeScript sources directly; the packages resolve to their src.
 const alias = {
   '@herald/protocol': src('./packages/protocol/src/index.ts'),
-  '@herald/client': src('./packages/client/src/index.ts'),
+  '@herald/client': src('./packages/client/src/node.ts'),
   '@herald/server': src('./packages/server/src/index.ts'),
 };
 

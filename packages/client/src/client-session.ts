@@ -105,12 +105,15 @@ export class ClientSession {
    * A request with a reply. Waits for a connection when there is none (the
    * timeout counts from now); counts against `maxPendingRequests`.
    */
-  request(frame: OutgoingFrame): Promise<ServerMessage> {
+  request(
+    frame: OutgoingFrame,
+    options: { timeoutMs?: number; onChunk?: (chunk: Extract<ServerMessage, { type: 'chunk' }>) => void } = {},
+  ): Promise<ServerMessage> {
     if (this.#closedError) return Promise.reject(this.#closedError);
     this.start();
     const connection = this.#connection;
     try {
-      const tracked = this.#tracker.track(frame, { isSent: connection !== undefined });
+      const tracked = this.#tracker.track(frame, { ...options, isSent: connection !== undefined });
       connection?.send(tracked.frame);
       return tracked.reply;
     } catch (err) {

@@ -7,6 +7,7 @@ import { createEventId } from './event-id.js';
 import { PublishQueue, type OutgoingEvent, type PublishEvent, type PublishResult } from './publish-queue.js';
 import type { ContextSwitchResult, HistoryRequest, PingResult } from './request-types.js';
 import type { OutgoingFrame } from './request-tracker.js';
+import { CallStream, type CallOptions } from './call-stream.js';
 import { emits, withCorrelation, type CorrelatedPublisher, type EmitsOptions, type Publisher } from './service-helpers.js';
 import type { Subscription, SubscribeOptions } from './subscription.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
@@ -172,6 +173,41 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
    * that org's events. The switch is sent again first thing on every
    * reconnect, so it outlives connection drops.
    */
+  /**
+   * Calls a tool and resolves to its answer; chunks of a streaming tool are
+   * skipped (use {@link stream} to read them). Rejects with a
+   * `HeraldRequestError` whose `code` is the server's (`forbidden`,
+   * `unknown_tool`, `call_timeout`, `upstream_error`, …).
+   *
+   * @example
+   * ```ts
+   * const tools = await client.call('mcp.list_tools', { server: 'everything' });
+   * await client.call('kv.set', { key: 'greeting', value: 'hello', ttl_s: 60 });
+   * ```
+   */
+  async call<T = unknown>(tool: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<T> {
+    return this.stream<T>(tool, params, options).result;
+  }
+
+  /** Calls a tool and streams its answer: iterate the chunks, await `result` for the final value. */
+  stream<T = unknown>(tool: string, params: Record<string, unknown> = {}, options: CallOptions = {}): CallStream<T> {
+    return new CallStream<T>((onChunk) => this.#session.request({ action: 'call', tool, params }, { ...options, onChunk }));
+  }
+
+  /**
+   * Sends an action the server routes to a backend, agent or tool (such as
+   * `sendMessage`) and streams its answer; the message's fields go as they are.
+   *
+   * @example
+   * ```ts
+   * const reply = client.action('sendMessage', { message: 'What sold best this month?' });
+   * for await (const chunk of reply) process.stdout.write(String(chunk.content));
+   * ```
+   */
+  action<T = unknown>(name: string, message: Record<string, unknown> = {}, options: CallOptions = {}): CallStream<T> {
+    return new CallStream<T>((onChunk) => this.#session.request({ ...message, action: name }, { ...options, onChunk }));
+  }
+
   async contextSwitch(org: string): Promise<ContextSwitchResult> {
     const { from, to, context_type } = expectReply(await this.#session.request({ action: 'context_switch', org }), 'context_switched');
     this.#contextOrg = to;

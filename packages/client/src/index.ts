@@ -3,6 +3,8 @@ export type { HeraldClientOptions } from './client-options.js';
 export type { ClientEvents, ConnectionState, StatusChange } from './client-events.js';
 export type { TokenTransport } from './connection.js';
 export { Subscription } from './subscription.js';
+export { CallStream } from './call-stream.js';
+export type { CallChunk, CallOptions } from './call-stream.js';
 export type { SubscribeOptions, SubscriptionEvents, SubscriptionStats, ReplayInfo } from './subscription.js';
 export type { PublishEvent, PublishResult } from './publish-queue.js';
 export type { HistoryRequest, PingResult, ContextSwitchResult } from './request-types.js';

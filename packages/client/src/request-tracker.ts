@@ -20,6 +20,8 @@ interface Pending {
   frame: OutgoingFrame & { id: number };
   isSent: boolean;
   timer: ReturnType<typeof setTimeout>;
+  timeoutMs: number;
+  onChunk: ((chunk: Extract<ServerMessage, { type: 'chunk' }>) => void) | undefined;
   resolve: (reply: ServerMessage) => void;
   reject: (error: unknown) => void;
 }
@@ -54,11 +56,17 @@ export class RequestTracker {
    * otherwise {@link takeUnsent} hands it out later. Throws
    * {@link HeraldQueueFullError} when `maxPending` requests wait already,
    * unless `isBounded` is false (for callers bounded elsewhere, as publishes
-   * are by their own queue).
+   * are by their own queue). With `onChunk`, `chunk` frames of the request
+   * go there and restart its timeout; the final frame settles it.
    */
   track(
     frame: OutgoingFrame,
-    options: { timeoutMs?: number; isSent?: boolean; isBounded?: boolean } = {},
+    options: {
+      timeoutMs?: number;
+      isSent?: boolean;
+      isBounded?: boolean;
+      onChunk?: (chunk: Extract<ServerMessage, { type: 'chunk' }>) => void;
+    } = {},
   ): { frame: OutgoingFrame & { id: number }; reply: Promise<ServerMessage> } {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
     if ((options.isBounded ?? true) && this.#pending.size >= this.#options.maxPending) {
@@ -71,12 +79,18 @@ export class RequestTracker {
     const id = this.#nextId++;
     let entry!: Pending;
     const reply = new Promise<ServerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new HeraldTimeoutError(frame.action, timeoutMs));
-      }, timeoutMs);
-      entry = { id, frame: { ...frame, id }, isSent: options.isSent ?? false, timer, resolve, reject };
+      entry = {
+        id,
+        frame: { ...frame, id },
+        isSent: options.isSent ?? false,
+        timer: undefined as unknown as ReturnType<typeof setTimeout>,
+        timeoutMs,
+        onChunk: options.onChunk,
+        resolve,
+        reject,
+      };
     });
+    this.#arm(entry);
     this.#pending.set(id, entry);
     return { frame: entry.frame, reply };
   }
@@ -101,6 +115,13 @@ export class RequestTracker {
     if (typeof id !== 'number') return false;
     const entry = this.#pending.get(id);
     if (!entry) return false;
+    if (reply.type === 'chunk') {
+      if (!entry.onChunk) return false;
+      clearTimeout(entry.timer);
+      this.#arm(entry);
+      entry.onChunk(reply);
+      return true;
+    }
     this.#pending.delete(id);
     clearTimeout(entry.timer);
     if (reply.type === 'error') {
@@ -127,6 +148,13 @@ export class RequestTracker {
   /** Rejects every request. */
   failAll(error: unknown): void {
     for (const entry of [...this.#pending.values()]) this.#reject(entry, error);
+  }
+
+  #arm(entry: Pending): void {
+    entry.timer = setTimeout(() => {
+      this.#pending.delete(entry.id);
+      entry.reject(new HeraldTimeoutError(entry.frame.action, entry.timeoutMs));
+    }, entry.timeoutMs);
   }
 
   #reject(entry: Pending, error: unknown): void {

@@ -22,14 +22,22 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 /** `readyState` of an open socket, the same in every implementation. */
 export const WEBSOCKET_OPEN = 1;
 
+let defaultWebSocket: WebSocketConstructor | undefined;
+
+/** Set by the Node entry (`ws`), used when no constructor is given and the runtime has no global one. */
+export function setDefaultWebSocket(constructor: WebSocketConstructor): void {
+  defaultWebSocket = constructor;
+}
+
 /**
- * The constructor to use: the one given, else the global one. Throws with
- * the fix when neither exists (Node 20 has no global WebSocket).
+ * The constructor to use: the one given, else the global one, else `ws` on
+ * Node. Throws with the fix when none exists.
  */
 export function resolveWebSocket(given: WebSocketConstructor | undefined): WebSocketConstructor {
   if (given) return given;
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global) return global;
+  if (defaultWebSocket) return defaultWebSocket;
   throw new TypeError(
     "HeraldClient: this runtime has no global WebSocket (Node 20 and older); pass one: new HeraldClient({ url, WebSocket: (await import('ws')).default })",
   );

@@ -23,6 +23,10 @@ export const ERROR_CODES = Object.freeze({
   store_unavailable: 'The event store could not make the events durable; nothing was acknowledged.',
   not_ready: 'The server is starting or stopping.',
   internal_error: 'An unexpected server error; the request had no effect that was acknowledged.',
+  unknown_tool: 'call named a tool that does not exist; the message lists the tools there are.',
+  call_timeout: 'The tool, route or agent did not finish within its timeout (details.timeout_ms); it was cancelled.',
+  upstream_error: 'The MCP server, agent or HTTP backend behind a call failed or answered something unusable.',
+  upstream_unavailable: 'The MCP server, agent or backend behind a call cannot be reached now (down, circuit open or disabled).',
 } as const);
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -86,7 +90,14 @@ export function httpStatusFor(code: ErrorCode | string): number {
       return 429;
     case 'store_unavailable':
     case 'not_ready':
+    case 'upstream_unavailable':
       return 503;
+    case 'unknown_tool':
+      return 404;
+    case 'upstream_error':
+      return 502;
+    case 'call_timeout':
+      return 504;
     default:
       return 500;
   }

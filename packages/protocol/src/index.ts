@@ -38,7 +38,17 @@ export {
   decodeClientValue,
 } from './client-messages.js';
 export type { ClientMessage, BuiltInAction, RequestId, SubscribeParams, SinceValue } from './client-messages.js';
-export type { ServerMessage, ConnectedMessage, SubscriptionInfo, ErrorMessage, ErrorBody } from './server-messages.js';
+export type {
+  ServerMessage,
+  ConnectedMessage,
+  SubscriptionInfo,
+  ErrorMessage,
+  ErrorBody,
+  CallFrameBase,
+  CallResultMessage,
+  CallChunkMessage,
+  CallCompleteMessage,
+} from './server-messages.js';
 export { FIELD_KINDS, filterableFieldSchema, eventTypeDefinitionInputSchema } from './registry.js';
 export type {
   FieldKind,

@@ -52,10 +52,47 @@ export type ServerMessage =
   | { type: 'event'; subscriptions: string[]; event: HeraldEvent; replay?: true }
   | { type: 'context_switched'; id?: RequestId; from: string | null; to: string; context_type: 'organization' | 'user' }
   | { type: 'authenticated'; id?: RequestId; user: ConnectedMessage['user']; expires_at?: string }
-  | { type: 'result'; id?: RequestId; data: unknown }
-  | { type: 'chunk'; id?: RequestId; content: unknown }
-  | { type: 'complete'; id?: RequestId; content?: unknown }
+  | CallResultMessage
+  | CallChunkMessage
+  | CallCompleteMessage
   | ErrorMessage;
+
+/**
+ * Fields on every frame that answers a `call` (or a routed action): the
+ * request `id` echoed, `timestamp` in Unix milliseconds, and `task_id` when
+ * the call is an agent task.
+ */
+export interface CallFrameBase {
+  id?: RequestId;
+  /** Unix milliseconds when the frame was sent. */
+  timestamp: number;
+  task_id?: string;
+}
+
+/** A unary call's answer. */
+export interface CallResultMessage extends CallFrameBase {
+  type: 'result';
+  data: unknown;
+}
+
+/**
+ * One piece of a streamed answer: text of an agent reply, a backend's
+ * NDJSON line or SSE event, or an MCP progress notification (`progress` and
+ * `total` set, `content` its message).
+ */
+export interface CallChunkMessage extends CallFrameBase {
+  type: 'chunk';
+  content: unknown;
+  progress?: number;
+  total?: number;
+}
+
+/** The end of a streamed answer; `result` is the final value (the MCP tool result, the agent's whole reply). */
+export interface CallCompleteMessage extends CallFrameBase {
+  type: 'complete';
+  content: '';
+  result: unknown;
+}
 
 export interface ErrorMessage {
   type: 'error';
@@ -63,6 +100,11 @@ export interface ErrorMessage {
   code: ErrorCode | string;
   message: string;
   details?: Record<string, unknown>;
+  /** On errors that end a call: the message again, for clients that read `content` (chunk-style shape). */
+  content?: string;
+  /** On errors that end a call: Unix milliseconds. */
+  timestamp?: number;
+  task_id?: string;
 }
 
 /** HTTP error body. */

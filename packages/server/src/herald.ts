@@ -31,6 +31,11 @@ import { EventRegistry } from './registry/event-registry.js';
 import type { EventStore } from './store/event-store.js';
 import { PostgresEventStore } from './store/postgres-event-store.js';
 import { SqliteEventStore } from './store/sqlite-event-store.js';
+import { aliasResolver } from './tools/action-aliases.js';
+import { CallRunner } from './tools/call-runner.js';
+import { metricsTools } from './tools/metrics-tools.js';
+import { ToolRegistry } from './tools/tool-registry.js';
+import type { Tool } from './tools/tool.js';
 import { VERSION } from './version.js';
 
 /** A running Herald. */
@@ -52,6 +57,14 @@ export interface HeraldHandle {
   readonly busDescription: string;
   /** Publishes as the server itself (system events, tests). */
   publish(events: unknown[]): Promise<{ ids: string[]; seqs: number[] }>;
+  /**
+   * Adds a tool of your own to the `call` action (permission `call:<name>`
+   * unless the tool says otherwise).
+   *
+   * @example
+   * herald.registerTool({ name: 'orders.lookup', description: 'One order by id', run: async (p) => db.order(p.id) });
+   */
+  registerTool(tool: Tool): void;
   /** Closes connections (4002), flushes the store, stops listening. */
   stop(): Promise<void>;
 }
@@ -149,7 +162,15 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const audit = new AuditLog(publishAsSystem, logger, config.lifecycleEvents);
   registerEventRoutes(app, { publisher, publishLimiter, history, store, registry: eventRegistry });
 
-  const router = new ActionRouter({ hub, publisher, registry: eventRegistry, history, publishLimiter, audit });
+  const tools = new ToolRegistry();
+  tools.registerAll(metricsTools({ snapshot: () => metrics.snapshot() }));
+  const calls = new CallRunner({
+    defaultTimeoutMs: config.limits.callTimeoutMs,
+    maxConcurrentPerConnection: config.limits.maxConcurrentCallsPerConnection,
+    logger,
+  });
+  const resolveAction = aliasResolver(tools);
+  const router = new ActionRouter({ hub, publisher, registry: eventRegistry, history, publishLimiter, audit, tools, calls, resolveAction });
   const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
   ws.attach(app.server);
   registerConnectionRoutes(app, { registry, hub, ws });
@@ -187,6 +208,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     (stopping ??= (async () => {
       isReady = false;
       for (const t of timers) clearInterval(t);
+      calls.stop();
       await ws.stop();
       await app.close();
       await bus.stop();
@@ -204,6 +226,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeDescription: store.description,
     busDescription: bus.description,
     publish: publishAsSystem,
+    registerTool: (tool) => tools.register(tool),
     stop,
   };
 }

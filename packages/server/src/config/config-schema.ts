@@ -51,6 +51,10 @@ export const limitsSchema = z.strictObject({
   tokenExpiringNoticeMs: positiveInt('ms').default(60_000),
   /** Grace after token expiry during which a fresh `auth` keeps the connection, ms. */
   tokenGraceMs: nonNegativeInt('ms').default(30_000),
+  /** Longest a `call` (tool, route or agent) may run when it sets no timeout of its own, ms. */
+  callTimeoutMs: positiveInt('ms').default(60_000),
+  /** Calls one connection may have running at once. */
+  maxConcurrentCallsPerConnection: positiveInt('calls').default(16),
 });
 
 export const storeRetentionSchema = z.strictObject({

@@ -46,6 +46,8 @@ const LIMIT_MEANINGS: Record<keyof LimitsConfig, string> = {
   idleTimeoutMs: 'close a connection idle and without subscriptions this long, ms; 0 disables',
   tokenExpiringNoticeMs: 'how long before a token expires the connection is told (token_expiring), ms',
   tokenGraceMs: 'grace after token expiry for a fresh auth, ms',
+  callTimeoutMs: 'longest a call (tool, route or agent) may run without a timeout of its own, ms',
+  maxConcurrentCallsPerConnection: 'calls one connection may have running at once',
 };
 
 const RETENTION_MEANINGS: Record<keyof typeof DEFAULTS.retention, string> = {

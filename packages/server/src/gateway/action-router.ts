@@ -12,6 +12,10 @@ import type { Publisher } from '../hub/publisher.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { HistoryService } from '../history/history-service.js';
 import type { PublishRateLimiter } from './publish-rate-limiter.js';
+import type { ActionResolver } from '../tools/action-aliases.js';
+import type { CallRunner } from '../tools/call-runner.js';
+import type { Caller } from '../tools/tool.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 
 export interface ActionRouterDeps {
   hub: Hub;
@@ -20,6 +24,10 @@ export interface ActionRouterDeps {
   history: HistoryService;
   publishLimiter: PublishRateLimiter;
   audit: AuditLog;
+  tools: ToolRegistry;
+  calls: CallRunner;
+  /** Actions that are not built in: aliases of tools, then the configured routes. */
+  resolveAction: ActionResolver;
 }
 
 type Reply = Record<string, unknown> & { type: string };
@@ -73,13 +81,34 @@ export class ActionRouter {
       }
       case 'context_switch':
         return this.contextSwitch(conn, (msg as Extract<ClientMessage, { action: 'context_switch' }>).org);
-      default:
-        throw new HeraldError(
-          'unknown_action',
-          `unknown action "${msg.action}"; the actions are ping, get_metadata, subscribe, unsubscribe, list_subscriptions, publish, history, auth, context_switch`,
-          { path: 'action' },
-        );
+      case 'call': {
+        const m = msg as Extract<ClientMessage, { action: 'call' }>;
+        const tool = this.deps.tools.get(m.tool);
+        if (!tool) {
+          throw new HeraldError('unknown_tool', `no tool "${m.tool}"; the tools are ${this.deps.tools.names.join(', ') || 'none'}`, { path: 'tool' });
+        }
+        await this.deps.calls.callOverSocket(conn, callerOf(conn), m.id, tool, m.params);
+        return undefined;
+      }
+      default: {
+        const m = msg as Extract<ClientMessage, { route: true }>;
+        const found = this.deps.resolveAction(msg.action, { action: msg.action, ...m.params });
+        if (!found) {
+          throw new HeraldError(
+            'unknown_action',
+            `unknown action "${msg.action}"; the actions are ping, get_metadata, subscribe, unsubscribe, list_subscriptions, publish, history, auth, context_switch, call, and the routes this server configures`,
+            { path: 'action' },
+          );
+        }
+        await this.deps.calls.callOverSocket(conn, callerOf(conn), m.id, found.tool, found.params);
+        return undefined;
+      }
     }
+  }
+
+  /** The connection closed: its running calls are cancelled. */
+  connectionClosed(conn: ClientConnection): void {
+    this.deps.calls.cancelAll(conn.id);
   }
 
   /** Seed 000's context switch: subscriptions see the new org's events from the next event on. */
@@ -104,6 +133,13 @@ function withId(reply: Reply, id: RequestId | undefined): Reply {
 function prefixPath(details: Record<string, unknown> | undefined, prefix: string): Record<string, unknown> | undefined {
   if (!details || typeof details.path !== 'string') return details;
   return { ...details, path: `${prefix}.${details.path}` };
+}
+
+/** A connection as the tools see their caller. */
+export function callerOf(conn: ClientConnection): Caller {
+  const caller: Caller = { identity: conn.identity, org: conn.org, connectionId: conn.id, sessionId: conn.info.sessionId };
+  if (conn.correlationId !== undefined) caller.correlationId = conn.correlationId;
+  return caller;
 }
 
 /** The `user` object of `connected` and `authenticated`. */

@@ -226,7 +226,10 @@ export class WsEndpoint {
       if (err instanceof HeraldError && err.code === 'forbidden') {
         this.deps.audit.record('audit.permission_denied', { user: conn.identity.id, client_id: conn.id, action: msg.action, ...(err.details ?? {}) }, { org: conn.org, severity: 'warning' });
       }
-      conn.sendMessage(this.errorReply(err, msg.id, conn));
+      const reply = this.errorReply(err, msg.id, conn);
+      // Calls and routed actions end in an error frame of the call shape: `content` and a Unix-ms `timestamp` too.
+      if (msg.action === 'call' || 'route' in msg) Object.assign(reply, { content: reply.message, timestamp: Date.now() });
+      conn.sendMessage(reply);
     }
   }
 
@@ -285,6 +288,7 @@ export class WsEndpoint {
     conn.markClosed();
     this.expiries.get(conn)?.clear();
     this.deps.hub.detach(conn);
+    this.deps.router.connectionClosed(conn);
     this.deps.metrics.connectionClosed();
     if (wasAuthenticated) {
       const closedBy = conn.closeReason ?? 'client';
