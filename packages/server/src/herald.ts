@@ -118,8 +118,9 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeCount: () => store.count(),
     storeSize: () => store.sizeBytes(),
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
+    isStoreWritable: (): boolean => publisher.storeState.isWritable,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
   await publisher.init();
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
@@ -143,6 +144,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     metrics,
     activeConnections: () => registry.size,
     isReady: () => isReady,
+    storeState: () => publisher.storeState,
   });
   const publishLimiter = new PublishRateLimiter(config.limits.publishesPerSecond);
   const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
@@ -189,6 +191,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       for (const t of timers) clearInterval(t);
       await ws.stop();
       await app.close();
+      publisher.stop();
       await bus.stop();
       await store.close();
       metrics.stop();
