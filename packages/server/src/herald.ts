@@ -58,6 +58,8 @@ export interface HeraldHandle {
 
 export interface StartOptions {
   logger?: Logger;
+  /** An event store to use instead of the one `config.store` names, not yet opened (fault-injection tests wrap one). */
+  store?: EventStore;
 }
 
 const SYSTEM_IDENTITY: Identity = { id: 'herald', kind: 'admin', orgs: [], permissions: ['admin'] };
@@ -105,7 +107,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const admin = resolveAdminToken(dataDir, config.adminToken);
   const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
-  const store = buildStore(config, dataDir, logger);
+  const store = options.store ?? buildStore(config, dataDir, logger);
   const bus = buildBus(config);
   await store.open();
 
