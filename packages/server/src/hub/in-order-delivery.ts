@@ -62,12 +62,6 @@ export class InOrderDelivery {
     this.release();
   }
 
-  /** Undelivered batches from the first held one on, in seq order. */
-  fromFirstHeld(): PendingBatch[] {
-    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i]!.state === 'held') return this.queue.slice(i);
-    return [];
-  }
-
   /** Undelivered batches, in seq order. */
   undelivered(): PendingBatch[] {
     return this.queue.slice(this.head);
