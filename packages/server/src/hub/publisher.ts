@@ -74,7 +74,7 @@ export class Publisher {
       buffer: ReplayBuffer;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
-      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
     },
   ) {
     this.outage = new StoreOutage({ recover: () => this.rewriteHeld(), logger: deps.logger, storeName: deps.store.description });
@@ -244,7 +244,12 @@ export class Publisher {
       this.inFlight.delete(event.id);
       buffer.push({ event, json: jsons[i]! });
       this.deliveredSeq = event.seq;
-      bus.publish(event, jsons[i]!);
+      try {
+        bus.publish(event, jsons[i]!);
+      } catch (err) {
+        // The event is durable and acknowledged either way; a resume serves it to anyone this missed.
+        this.deps.logger?.error({ err, seq: event.seq }, 'the bus failed to take a durable event');
+      }
     }
     const started = this.sequencedAt.get(batch);
     this.deps.metrics.recordPublished(events.length);
