@@ -83,7 +83,7 @@ describe('Publisher', () => {
 
     // Degraded: refused at once, without taking a seq.
     expect((await refusalOf(publish('meanwhile'))).code).toBe('store_unavailable');
-    expect(refused.count).toBe(1);
+    expect(refused.count).toBe(2);
 
     await until(() => publisher.storeState.isWritable);
     expect(seen.map((e) => [e.id, e.seq])).toEqual([

@@ -205,6 +205,9 @@ export class Publisher {
     const behind = this.delivery.undelivered();
     for (const held of behind.slice(behind.indexOf(batch))) {
       if (held.state === 'writing') held.state = 'held';
+      if (held.isRefused) continue;
+      held.isRefused = true;
+      this.deps.metrics.recordRefused(held.events.length);
       held.reject(refusal);
     }
     batch.state = 'held';
