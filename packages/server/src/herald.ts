@@ -71,6 +71,8 @@ export interface HeraldHandle {
 
 export interface StartOptions {
   logger?: Logger;
+  /** An event store to use instead of the one `config.store` names, not yet opened (fault-injection tests wrap one). */
+  store?: EventStore;
 }
 
 const SYSTEM_IDENTITY: Identity = { id: 'herald', kind: 'admin', orgs: [], permissions: ['admin'] };
@@ -118,7 +120,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const admin = resolveAdminToken(dataDir, config.adminToken);
   const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
-  const store = buildStore(config, dataDir, logger);
+  const store = options.store ?? buildStore(config, dataDir, logger);
   const bus = buildBus(config);
   await store.open();
 
@@ -131,8 +133,9 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeCount: () => store.count(),
     storeSize: () => store.sizeBytes(),
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
+    isStoreWritable: (): boolean => publisher.storeState.isWritable,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
   await publisher.init();
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
@@ -156,6 +159,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     metrics,
     activeConnections: () => registry.size,
     isReady: () => isReady,
+    storeState: () => publisher.storeState,
   });
   const publishLimiter = new PublishRateLimiter(config.limits.publishesPerSecond);
   const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
@@ -211,6 +215,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       calls.stop();
       await ws.stop();
       await app.close();
+      publisher.stop();
       await bus.stop();
       await store.close();
       metrics.stop();

@@ -4,8 +4,12 @@ import type { HeraldEvent } from '@herald/protocol';
  * Carries sequenced events between Herald nodes. On one node the memory bus
  * hands each event straight back.
  *
- * Contract: every subscriber of every node receives each published event
- * once, in the order of `seq` as published by one node.
+ * Contract:
+ * - `publish` is called only with durable events (already committed to the
+ *   event store), in ascending `seq` order, each once. A bus therefore never
+ *   carries an event the log lacks, and need not hold events back itself.
+ * - Every subscriber (`start`'s `onEvent`) of every node receives each
+ *   published event once, in the order of `seq` as published by one node.
  */
 export interface Bus {
   readonly description: string;

@@ -122,7 +122,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof HeraldError) return sendError(reply, err.code, err.message, err.details);
+    if (err instanceof HeraldError) {
+      // rate_limited and store_unavailable say when to come back; HTTP clients read it from Retry-After.
+      const retryAfterMs = err.details?.retry_after_ms;
+      if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+      return sendError(reply, err.code, err.message, err.details);
+    }
     const known = translateFrameworkError(err);
     if (known) return sendError(reply, known.code, known.message);
     if (err.statusCode && err.statusCode < 500) return sendError(reply, 'invalid_params', err.message);

@@ -7,6 +7,9 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ReplayBuffer } from './replay-buffer.js';
+import { InOrderDelivery, type PendingBatch, pendingBatch } from './in-order-delivery.js';
+import { RecentIds } from './recent-ids.js';
+import { StoreOutage, type StoreState } from './store-outage.js';
 import { ADMIN_ONLY_CATEGORY } from './hub.js';
 import { eventIdFactory } from './event-id.js';
 
@@ -18,27 +21,50 @@ export interface PublishResult {
   duplicates: string[];
 }
 
-/** Recently assigned ids kept in memory for the duplicate check, before asking the store. */
+export type { StoreState };
+
+/** Durable ids kept in memory for the duplicate check, before asking the store. */
 const RECENT_IDS = 100_000;
 
 export interface PublisherMetrics {
   recordPublished(count: number): void;
-  /** Time from accepting an event to handing it to the local hub, ns. */
+  /** Time from sequencing an event to handing it, durable, to the local hub, ns. */
   recordDispatchNs(ns: number): void;
+  /** A publish refused because the store could not take writes. */
+  recordRefused(count: number): void;
+}
+
+type Draft = Omit<EventDraft, 'id'> & { id?: string };
+
+/** True when an append failed for a reason that will not pass by itself: nothing of it was stored. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof HeraldError && err.code !== 'store_unavailable';
 }
 
 /**
  * The event's path up to the bus: validate, authorise, de-duplicate, assign
- * id and seq, hand to the bus (live delivery does not wait for the disk),
- * append to the store; the returned promise resolves once the events are
- * durable.
+ * id and seq, append to the store, and only once the append is durable push
+ * the events to the replay buffer and hand them to the bus, in seq order
+ * across concurrent publishes; the returned promise resolves after that.
+ * Nobody, live or replaying, sees an event the log lacks.
+ *
+ * When an append fails or its outcome is unknown, its batch and every later
+ * undelivered batch are held and their publishers get `store_unavailable`;
+ * new publishes are refused the same way until a recovery loop has written
+ * the held events again (idempotently, by id) and delivered them, so each
+ * seq keeps naming the event it was given to.
  */
 export class Publisher {
-  private lastSeq = 0;
-  private readonly recentIds = new Map<string, number>();
-  private readonly recentOrder: Array<string | undefined> = new Array(RECENT_IDS);
-  private recentNext = 0;
+  private assignedSeq = 0;
+  private deliveredSeq = 0;
+  private readonly known = new RecentIds(RECENT_IDS);
+  /** Ids of events sequenced but not yet delivered, with their batch. */
+  private readonly inFlight = new Map<string, { seq: number; batch: PendingBatch }>();
+  private readonly delivery = new InOrderDelivery((batch) => this.deliver(batch));
+  private readonly outage: StoreOutage;
+  private readonly sequencedAt = new WeakMap<PendingBatch, bigint>();
   private readonly newId = eventIdFactory();
+  private sequencing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -48,22 +74,41 @@ export class Publisher {
       buffer: ReplayBuffer;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
+      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
     },
-  ) {}
+  ) {
+    this.outage = new StoreOutage({ recover: () => this.rewriteHeld(), logger: deps.logger, storeName: deps.store.description });
+  }
 
   /** Reads the highest seq from the store; call once before publishing. */
   async init(): Promise<void> {
-    this.lastSeq = await this.deps.store.lastSeq();
+    this.assignedSeq = await this.deps.store.lastSeq();
+    this.deliveredSeq = this.assignedSeq;
   }
 
-  /** The newest seq assigned. */
+  /**
+   * The newest seq delivered: every event up to it is durable and has been
+   * handed to the bus. Welcome and replay hand-over use it.
+   */
   get headSeq(): number {
-    return this.lastSeq;
+    return this.deliveredSeq;
+  }
+
+  /** Whether the store takes writes, and why not. */
+  get storeState(): StoreState {
+    return this.outage.state;
+  }
+
+  /** Stops the recovery loop; held events stay unacknowledged. */
+  stop(): void {
+    this.outage.stop();
   }
 
   /**
    * Publishes a batch atomically as far as validation goes: one bad event
-   * refuses the whole batch with its path (`events[3].type`).
+   * refuses the whole batch with its path (`events[3].type`). Resolves once
+   * every event is durable and delivered; rejects with `store_unavailable`
+   * when that cannot be said (retry with the same ids).
    */
   async publish(identity: Identity, items: readonly unknown[], options: { isBatch: boolean; defaultSource?: string }): Promise<PublishResult> {
     if (items.length === 0) throw new HeraldError('invalid_params', 'events must not be empty', { path: 'events' });
@@ -75,53 +120,144 @@ export class Publisher {
       });
     }
     const drafts = items.map((raw, i) => this.validate(identity, raw, options.isBatch ? `events[${i}]` : '', options.defaultSource));
+    this.refuseDuringOutage(items.length);
     // Publishes are sequenced in the order they arrive, even when one waits for the duplicate check.
     const turn = this.sequencing.then(() => this.sequenceBatch(drafts));
     this.sequencing = turn.then(
       () => undefined,
       () => undefined,
     );
-    const { result, fresh, jsons } = await turn;
-    if (fresh.length > 0) await this.persist(fresh, jsons);
+    const { result, waits } = await turn;
+    for (const wait of waits) await wait;
     return result;
   }
 
-  private sequencing: Promise<void> = Promise.resolve();
+  private refuseDuringOutage(count: number): void {
+    const refusal = this.outage.refusal();
+    if (!refusal) return;
+    this.deps.metrics.recordRefused(count);
+    throw refusal;
+  }
 
-  private async sequenceBatch(
-    drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>,
-  ): Promise<{ result: PublishResult; fresh: HeraldEvent[]; jsons: string[] }> {
-    const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.recentIds.has(id));
-    const stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
-    // From here to bus.publish nothing awaits: seq order is delivery order.
+  private async sequenceBatch(drafts: Draft[]): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+    const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
+    let stored: Map<string, number> | undefined;
+    try {
+      stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
+    } catch (err) {
+      this.deps.metrics.recordRefused(drafts.length);
+      throw this.outage.unavailable(err, 'the duplicate check could not read the store');
+    }
+    this.refuseDuringOutage(drafts.length);
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
+    const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
-    const started = process.hrtime.bigint();
+    const mine = new Map<string, number>();
     for (const draft of drafts) {
-      const known = draft.id !== undefined ? (this.recentIds.get(draft.id) ?? stored?.get(draft.id)) : undefined;
-      if (known !== undefined) {
-        result.ids.push(draft.id!);
-        result.seqs.push(known);
-        result.duplicates.push(draft.id!);
+      const id = draft.id;
+      const pending = id !== undefined ? this.inFlight.get(id) : undefined;
+      const seen = id !== undefined ? (this.known.get(id) ?? stored?.get(id) ?? mine.get(id) ?? pending?.seq) : undefined;
+      if (seen !== undefined) {
+        // Acknowledged again, but only once the first publish of it is durable.
+        if (pending) waits.add(pending.batch.outcome);
+        result.ids.push(id!);
+        result.seqs.push(seen);
+        result.duplicates.push(id!);
         continue;
       }
       const event = this.sequence(draft);
+      mine.set(event.id, event.seq);
       fresh.push(event);
       result.ids.push(event.id);
       result.seqs.push(event.seq);
     }
-    const jsons: string[] = [];
-    for (const event of fresh) {
-      const json = JSON.stringify(event);
-      jsons.push(json);
-      this.deps.buffer.push({ event, json });
-      this.deps.bus.publish(event, json);
+    if (fresh.length > 0) waits.add(this.write(fresh));
+    return { result, waits: [...waits] };
+  }
+
+  /** Queues the events for delivery in seq order and appends them; the promise settles when they are delivered or held. */
+  private write(events: HeraldEvent[]): Promise<void> {
+    const batch = pendingBatch(
+      events,
+      events.map((event) => JSON.stringify(event)),
+    );
+    this.sequencedAt.set(batch, process.hrtime.bigint());
+    for (const event of events) this.inFlight.set(event.id, { seq: event.seq, batch });
+    this.delivery.add(batch);
+    this.deps.store.append(batch.events, batch.jsons).then(
+      () => this.delivery.markDurable(batch),
+      (err: unknown) => this.onWriteFailed(batch, err),
+    );
+    return batch.outcome;
+  }
+
+  private onWriteFailed(batch: PendingBatch, err: unknown): void {
+    if (isRefusal(err)) {
+      // Nothing of it was stored: its seqs stay unused and those behind it go on.
+      for (const event of batch.events) this.inFlight.delete(event.id);
+      batch.reject(err);
+      this.delivery.remove(batch);
+      return;
     }
-    if (fresh.length > 0) {
-      this.deps.metrics.recordPublished(fresh.length);
-      this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / fresh.length);
+    if (batch.state === 'durable') return;
+    const refusal = this.outage.begin(err);
+    // Delivery is in seq order: everything behind the failed batch waits with it.
+    const behind = this.delivery.undelivered();
+    for (const held of behind.slice(behind.indexOf(batch))) {
+      if (held.state === 'writing') held.state = 'held';
+      if (held.isRefused) continue;
+      held.isRefused = true;
+      this.deps.metrics.recordRefused(held.events.length);
+      held.reject(refusal);
     }
-    return { result, fresh, jsons };
+    batch.state = 'held';
+  }
+
+  /**
+   * The recovery step: writes every held batch again (one group commit;
+   * ids already stored are skipped), then delivers them in order. Resolves
+   * true when nothing is held any more.
+   */
+  private async rewriteHeld(): Promise<boolean> {
+    const undelivered = this.delivery.undelivered();
+    // A batch still being written settles first: its own outcome decides.
+    if (undelivered.some((b) => b.state === 'writing')) return false;
+    const held = undelivered.filter((b) => b.state === 'held');
+    if (held.length === 0) return this.deps.store.isHealthy();
+    const outcomes = await Promise.allSettled(held.map((b) => this.deps.store.append(b.events, b.jsons)));
+    let isClear = true;
+    outcomes.forEach((outcome, i) => {
+      const batch = held[i]!;
+      if (outcome.status === 'fulfilled') this.delivery.markDurable(batch);
+      else if (isRefusal(outcome.reason)) {
+        for (const event of batch.events) this.inFlight.delete(event.id);
+        this.delivery.remove(batch);
+      } else isClear = false;
+    });
+    return isClear;
+  }
+
+  /** Hands a durable batch to the replay buffer and the bus; called in seq order. */
+  private deliver(batch: PendingBatch): void {
+    const { buffer, bus } = this.deps;
+    const { events, jsons } = batch;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      this.known.remember(event.id, event.seq);
+      this.inFlight.delete(event.id);
+      buffer.push({ event, json: jsons[i]! });
+      this.deliveredSeq = event.seq;
+      try {
+        bus.publish(event, jsons[i]!);
+      } catch (err) {
+        // The event is durable and acknowledged either way; a resume serves it to anyone this missed.
+        this.deps.logger?.error({ err, seq: event.seq }, 'the bus failed to take a durable event');
+      }
+    }
+    const started = this.sequencedAt.get(batch);
+    this.deps.metrics.recordPublished(events.length);
+    if (started !== undefined) this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started));
+    batch.resolve();
   }
 
   private validate(identity: Identity, raw: unknown, path: string, defaultSource: string | undefined): Omit<EventDraft, 'id'> & { id?: string } {
@@ -154,7 +290,7 @@ export class Publisher {
   }
 
   private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }): HeraldEvent {
-    const seq = ++this.lastSeq;
+    const seq = ++this.assignedSeq;
     const id = draft.id ?? this.newId();
     const type = draft.type;
     const category = this.deps.registry.categoryFor(type);
@@ -168,28 +304,6 @@ export class Publisher {
         : org === undefined
           ? { id, seq, type, category, source, time, severity, priority, correlation_id, data }
           : { id, seq, type, category, source, time, severity, priority, correlation_id, org, data };
-    this.rememberId(id, seq);
     return event;
-  }
-
-  /** Keeps the newest RECENT_IDS ids for the duplicate check, oldest out first. */
-  private rememberId(id: string, seq: number): void {
-    this.recentIds.set(id, seq);
-    const slot = this.recentNext;
-    const evicted = this.recentOrder[slot];
-    if (evicted !== undefined && this.recentIds.get(evicted) !== undefined && evicted !== id) this.recentIds.delete(evicted);
-    this.recentOrder[slot] = id;
-    this.recentNext = (slot + 1) % RECENT_IDS;
-  }
-
-  private async persist(events: HeraldEvent[], jsons: string[]): Promise<void> {
-    try {
-      await this.deps.store.append(events, jsons);
-    } catch (err) {
-      throw new HeraldError('store_unavailable', `the events were delivered live but could not be stored: ${(err as Error).message}`, {
-        ids: events.map((e) => e.id),
-      });
-    }
-    this.deps.buffer.markDurable(events[events.length - 1]!.seq);
   }
 }
