@@ -93,6 +93,8 @@ export const mcpServerSchema = z
     healthCheckIntervalMs: positiveInt('ms').default(10_000),
     /** Longest a health check may take before it counts as failed, ms. */
     healthCheckTimeoutMs: positiveInt('ms').default(5_000),
+    /** Longest a start may take (process spawn or HTTP session, then the MCP handshake and tool list), ms. */
+    connectTimeoutMs: positiveInt('ms').default(10_000),
     /** Failed checks in a row that open the circuit (one failed cycle). */
     failureThreshold: positiveInt('checks').default(3),
     /** Time the circuit stays open before one probe decides, ms. */

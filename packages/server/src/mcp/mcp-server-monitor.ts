@@ -189,6 +189,11 @@ export class McpServerMonitor {
     }
   }
 
+  /** Throws `upstream_unavailable` unless calls may go to the server now (enabled, circuit passing, connected). */
+  assertAvailable(): void {
+    this.usableConnection();
+  }
+
   /** The session, or `upstream_unavailable` saying why there is none to use. */
   private usableConnection(): McpConnection {
     if (this.currentStatus === 'disabled') {
@@ -243,7 +248,8 @@ export class McpServerMonitor {
   private onUnhealthy(result: HealthCheckResult): void {
     const t = this.breaker.recordFailure();
     if (!t) {
-      if (this.breaker.state === 'closed') this.setStatus('degraded', `health check failed (${this.breaker.failures} of ${this.config.failureThreshold}): ${result.error ?? result.status}`);
+      // Degraded means connected but failing; a server already down stays inactive.
+      if (this.breaker.state === 'closed' && this.currentStatus === 'active') this.setStatus('degraded', `health check failed (${this.breaker.failures} of ${this.config.failureThreshold}): ${result.error ?? result.status}`);
       return;
     }
     this.publishCircuit(t);
@@ -271,8 +277,8 @@ export class McpServerMonitor {
     this.connecting ??= (async () => {
       const connection = new McpConnection(this.config);
       try {
-        await connection.connect(this.config.healthCheckTimeoutMs);
-        const tools = await connection.listTools(this.config.healthCheckTimeoutMs).catch(() => [] as McpTool[]);
+        await connection.connect(this.config.connectTimeoutMs);
+        const tools = await connection.listTools(this.config.connectTimeoutMs).catch(() => [] as McpTool[]);
         if (this.isStopped || this.currentStatus === 'disabled') {
           await connection.close();
           throw new Error('the server was stopped or disabled while connecting');

@@ -78,6 +78,8 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
         });
       }
       const monitor = registry.get(p.server, 'params.server');
+      // Down before unknown: a server that never connected has listed no tools yet.
+      monitor.assertAvailable();
       const tool = monitor.listTools().find((t) => t.name === p.name);
       if (!tool) {
         const names = monitor.listTools().map((t) => t.name);
