@@ -1,4 +1,22 @@
+import { mcpServerSchema } from './config-schema.js';
 import { ENV_VARIABLES } from './env-variables.js';
+
+/** What each key of an `mcp.servers[]` entry means; a test checks every key of the schema is here. */
+export const MCP_SERVER_KEYS: Readonly<Record<string, string>> = Object.freeze({
+  name: 'unique name: letters, digits, `_`, `-` (it appears in `call:mcp.<name>.<tool>`); required',
+  command: 'program to start for a stdio server (give `command` or `url`)',
+  args: 'its arguments',
+  env: 'extra environment variables for it (added to a safe default set: PATH, HOME, …)',
+  cwd: 'its working directory',
+  url: 'streamable HTTP endpoint of a remote server (give `command` or `url`)',
+  headers: 'headers sent with every HTTP request (an Authorization header, say)',
+  healthCheckIntervalMs: 'time between health checks (`ping`), ms',
+  healthCheckTimeoutMs: 'longest a health check may take before it counts as failed, ms',
+  connectTimeoutMs: 'longest a start may take (spawn or HTTP session, handshake, tool list), ms',
+  failureThreshold: 'failed checks in a row that open the circuit (one failed cycle)',
+  openMs: 'time the circuit stays open before one probe decides, ms',
+  autoDisableAfterCycles: 'failed cycles after which the server is disabled until an admin enables it',
+});
 
 const escape = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -22,6 +40,17 @@ export function renderConfigReference(): string {
     '',
     head,
     ...ENV_VARIABLES.filter((v) => v.usedBy === 'server').map(row),
+    '',
+    '## MCP servers (config file only)',
+    '',
+    'Each entry of `mcp.servers` is one MCP server Herald connects to, watches and offers as `mcp.*` tools (see docs/mcp.md). A bad or unknown key is named at start.',
+    '',
+    '| key | default | meaning |',
+    '| --- | --- | --- |',
+    ...Object.entries(MCP_SERVER_KEYS).map(([key, meaning]) => {
+      const d = (mcpServerSchema.shape as Record<string, { def?: { defaultValue?: unknown } }>)[key]?.def?.defaultValue;
+      return `| \`${key}\` | ${d === undefined ? '—' : `\`${escape(JSON.stringify(d))}\``} | ${escape(meaning)} |`;
+    }),
     '',
     '## `herald publish` and `herald tail`',
     '',
