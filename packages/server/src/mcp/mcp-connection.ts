@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Implementation, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { ProgressNotificationSchema, type CallToolResult, type Implementation, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/config-schema.js';
 
 /** What a server told us when it connected. */
@@ -32,10 +32,26 @@ export class McpConnection {
   private readonly client = new Client(CLIENT_INFO, { capabilities: {} });
   private transport: Transport | undefined;
   private isClosing = false;
+  /** Progress listeners by the token Herald put in the call's `_meta`. */
+  private readonly progress = new Map<string, NonNullable<McpCallOptions['onProgress']>>();
+  private nextProgressToken = 1;
   /** Called once when the transport closed without {@link close} (process exit, broken stream). */
   onLost: ((reason: string) => void) | undefined;
 
-  constructor(private readonly config: McpServerConfig) {}
+  constructor(private readonly config: McpServerConfig) {
+    // Progress is routed here rather than through the SDK's `onprogress`: the SDK
+    // handles notifications a microtask later than responses and drops its
+    // handler with the response, so a last progress read in the same chunk as
+    // the result was lost. Our listener lives until the call's await resumes,
+    // which is queued after the notification's handler.
+    this.client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+      const { progressToken, progress, total, message } = n.params;
+      const update: { progress: number; total?: number; message?: string } = { progress };
+      if (total !== undefined) update.total = total;
+      if (message !== undefined) update.message = message;
+      this.progress.get(String(progressToken))?.(update);
+    });
+  }
 
   /** Connects and runs the MCP handshake; rejects when the server cannot be started or reached in `timeoutMs`. */
   async connect(timeoutMs: number): Promise<void> {
@@ -96,16 +112,17 @@ export class McpConnection {
 
   /**
    * `tools/call`. Aborting `signal` sends `notifications/cancelled` (the SDK
-   * does) and rejects; progress resets the timeout, since a tool that
-   * reports progress is alive.
+   * does) and rejects.
    */
   async callTool(name: string, args: Record<string, unknown>, options: McpCallOptions): Promise<CallToolResult> {
-    const result = await this.client.callTool({ name, arguments: args }, undefined, {
-      signal: options.signal,
-      timeout: options.timeoutMs,
-      ...(options.onProgress ? { onprogress: options.onProgress, resetTimeoutOnProgress: true, maxTotalTimeout: options.timeoutMs } : {}),
-    });
-    return result as CallToolResult;
+    const token = `herald-${this.nextProgressToken++}`;
+    if (options.onProgress) this.progress.set(token, options.onProgress);
+    try {
+      const params = options.onProgress ? { name, arguments: args, _meta: { progressToken: token } } : { name, arguments: args };
+      return (await this.client.callTool(params, undefined, { signal: options.signal, timeout: options.timeoutMs })) as CallToolResult;
+    } finally {
+      this.progress.delete(token);
+    }
   }
 
   /** Ends the session (stdin closed, then SIGTERM, then SIGKILL for stdio). */
