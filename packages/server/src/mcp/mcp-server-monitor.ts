@@ -235,6 +235,8 @@ export class McpServerMonitor {
       if (err instanceof McpError && err.code === McpErrorCode.RequestTimeout) return done('timeout', `no answer to ping within ${this.config.healthCheckTimeoutMs} ms`);
       // A JSON-RPC error reply proves the server alive.
       if (err instanceof McpError && err.code !== McpErrorCode.ConnectionClosed) return done('healthy');
+      // A broken transport (an HTTP server that went away loses its session): the next probe starts afresh.
+      if (this.connection === connection) await this.dropConnection();
       return done('unhealthy', errorText(err));
     }
   }
