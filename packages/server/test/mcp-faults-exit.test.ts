@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everythingStdio } from './mcp-helpers.js';
+import { eventFrame, eventOf, everythingStdio } from './mcp-helpers.js';
 import { TestClient, http, startTestServer, type TestServer } from './helpers.js';
 
 const MCP_TYPES = ['mcp_status_change', 'circuit_breaker_state', 'mcp_auto_disabled'];
@@ -38,10 +38,10 @@ describe('MCP server monitor', () => {
     expect(before).toMatchObject({ name: 'crashy', status: 'active' });
     const from = watcher.messages.length;
     process.kill(before.pid as number, 'SIGKILL');
-    const down = await watcher.waitFor((m) => m.type === 'event' && m.event.data.new_status === 'inactive', 10_000, from);
-    expect(down.event).toMatchObject({ type: 'mcp_status_change', severity: 'error', data: { old_status: 'active', reason: expect.stringContaining('process exited') } });
-    const up = await watcher.waitFor((m) => m.type === 'event' && m.event.data.new_status === 'active', 10_000, from);
-    expect(up.event.data).toMatchObject({ old_status: 'inactive', new_status: 'active' });
+    const down = await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'inactive' }), 10_000, from);
+    expect(eventOf(down)).toMatchObject({ type: 'mcp_status_change', severity: 'error', data: { old_status: 'active', reason: expect.stringContaining('process exited') } });
+    const up = await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'active' }), 10_000, from);
+    expect(eventOf(up).data).toMatchObject({ old_status: 'inactive', new_status: 'active' });
     const after = (await http(server, 'GET', '/api/mcp/servers')).body.servers[0];
     expect(after.pid).not.toBe(before.pid);
     const echo = await http(server, 'POST', '/api/mcp/servers/crashy/tools/echo', { message: 'again' });
@@ -51,7 +51,7 @@ describe('MCP server monitor', () => {
 
   it('disables a server that cannot start after its failed cycles, naming the cause', async () => {
     const watcher = await watch('broken', 0);
-    await watcher.waitFor((m) => m.type === 'event' && m.event.type === 'mcp_status_change' && m.event.data.new_status === 'disabled', 15_000);
+    await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'disabled' }), 15_000);
     expect(watcher.events().map((e: Record<string, any>) => `${e.type} ${e.data.new_status ?? e.data.state ?? e.data.failure_cycles}`)).toEqual([
       'circuit_breaker_state open',
       'circuit_breaker_state half_open',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEverythingHttp } from './mcp-helpers.js';
+import { eventFrame, startEverythingHttp } from './mcp-helpers.js';
 import { TestClient, http, startTestServer, type TestServer } from './helpers.js';
 
 const FAST = { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 500, connectTimeoutMs: 2_000, failureThreshold: 2, openMs: 300, autoDisableAfterCycles: 50 };
@@ -24,12 +24,12 @@ describe('MCP server monitor over streamable HTTP', () => {
     await watcher.request('subscribe', { event_types: ['mcp_status_change', 'circuit_breaker_state'], filters: { mcp_names: ['remote'] } });
     const from = watcher.messages.length;
     await remote.stop();
-    await watcher.waitFor((m) => m.type === 'event' && m.event.type === 'circuit_breaker_state' && m.event.data.state === 'open', 10_000, from);
+    await watcher.waitFor(eventFrame('circuit_breaker_state', { state: 'open' }), 10_000, from);
     const refused = await http(server, 'POST', '/api/mcp/servers/remote/tools/echo', { message: 'x' });
     expect(refused.body.error).toMatchObject({ code: 'upstream_unavailable', details: { circuit_state: 'open' } });
 
     remote = await startEverythingHttp(remote.port);
-    await watcher.waitFor((m) => m.type === 'event' && m.event.type === 'mcp_status_change' && m.event.data.new_status === 'active', 10_000, from);
+    await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'active' }), 10_000, from);
     const lines = watcher
       .events()
       .map((e: Record<string, any>) => (e.type === 'mcp_status_change' ? `status ${e.data.old_status}->${e.data.new_status}` : `circuit ${e.data.previous_state}->${e.data.state}`));

@@ -59,3 +59,15 @@ export async function startEverythingHttp(port?: number): Promise<{ url: string;
       }),
   };
 }
+
+/** A `waitFor` predicate: an `event` frame of `type` whose data has the given values. */
+export function eventFrame(type: string, data: Record<string, unknown> = {}) {
+  return (m: Record<string, unknown>): boolean => {
+    if (m.type !== 'event') return false;
+    const event = m.event as { type: string; data: Record<string, unknown> };
+    return event.type === type && Object.entries(data).every(([k, v]) => event.data[k] === v);
+  };
+}
+
+/** The event of an `event` frame. */
+export const eventOf = (m: Record<string, unknown>) => m.event as Record<string, any>;
