@@ -22,11 +22,18 @@ describe('HeraldClient.mcp', () => {
     const servers = await client.mcp.listServers();
     expect(servers).toEqual([expect.objectContaining({ name: 'everything', status: 'active', circuit_state: 'closed' })]);
     const tools = await client.mcp.listTools('everything');
-    expect(tools.find((t) => t.name === 'get-sum')).toMatchObject({ server: 'everything', inputSchema: { type: 'object', required: ['a', 'b'] } });
+    expect(tools.find((t) => t.name === 'get-sum')).toMatchObject({
+      server: 'everything',
+      inputSchema: { type: 'object', required: ['a', 'b'] },
+    });
   });
 
   it('calls a tool through herald.call and resolves to its result', async () => {
-    const result = await client.call<{ content: Array<{ text: string }> }>('mcp.call', { server: 'everything', name: 'echo', arguments: { message: 'sdk' } });
+    const result = await client.call<{ content: Array<{ text: string }> }>('mcp.call', {
+      server: 'everything',
+      name: 'echo',
+      arguments: { message: 'sdk' },
+    });
     expect(result.content[0]!.text).toBe('Echo: sdk');
   });
 

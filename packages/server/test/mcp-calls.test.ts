@@ -51,7 +51,9 @@ describe('mcp.list_servers', () => {
       ['memory', 'stdio', 'active', 'closed'],
       ['remote', 'http', 'active', 'closed'],
     ]);
-    expect(servers[0]!.tools.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['echo', 'get-sum', 'trigger-long-running-operation']));
+    expect(servers[0]!.tools.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['echo', 'get-sum', 'trigger-long-running-operation']),
+    );
     c.close();
   });
 });
@@ -59,7 +61,10 @@ describe('mcp.list_servers', () => {
 describe('mcp.call over the socket', () => {
   it('answers echo over stdio with one result frame', async () => {
     const c = await connected();
-    const reply = await c.request('call', { tool: 'mcp.call', params: { server: 'everything', name: 'echo', arguments: { message: 'hello' } } });
+    const reply = await c.request('call', {
+      tool: 'mcp.call',
+      params: { server: 'everything', name: 'echo', arguments: { message: 'hello' } },
+    });
     expect(reply.type).toBe('result');
     expect(text(reply.data)).toBe('Echo: hello');
     c.close();
@@ -76,7 +81,12 @@ describe('mcp.call over the socket', () => {
   it('relays progress of the long-running operation as chunks, then complete with the result', async () => {
     const c = await connected();
     const from = c.messages.length;
-    c.send({ action: 'call', id: 'long', tool: 'mcp.call', params: { server: 'everything', name: 'trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } } });
+    c.send({
+      action: 'call',
+      id: 'long',
+      tool: 'mcp.call',
+      params: { server: 'everything', name: 'trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } },
+    });
     const done = await c.waitFor((m) => m.id === 'long' && (m.type === 'complete' || m.type === 'error'), 10_000, from);
     const frames = c.messages.slice(from).filter((m) => m.id === 'long');
     expect(frames.map((m) => m.type)).toEqual(['chunk', 'chunk', 'chunk', 'complete']);
@@ -92,9 +102,19 @@ describe('mcp.call over the socket', () => {
   it('streams over streamable HTTP too', async () => {
     const c = await connected();
     const from = c.messages.length;
-    c.send({ action: 'call', id: 'long-http', tool: 'mcp.call', params: { server: 'remote', name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 } } });
+    c.send({
+      action: 'call',
+      id: 'long-http',
+      tool: 'mcp.call',
+      params: { server: 'remote', name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 } },
+    });
     await c.waitFor((m) => m.id === 'long-http' && m.type === 'complete', 10_000, from);
-    expect(c.messages.slice(from).filter((m) => m.id === 'long-http').map((m) => m.type)).toEqual(['chunk', 'chunk', 'complete']);
+    expect(
+      c.messages
+        .slice(from)
+        .filter((m) => m.id === 'long-http')
+        .map((m) => m.type),
+    ).toEqual(['chunk', 'chunk', 'complete']);
     c.close();
   });
 
@@ -114,13 +134,18 @@ describe('mcp.call over the socket', () => {
 
   it('round-trips the knowledge graph of server-memory', async () => {
     const c = await connected();
-    const call = (name: string, args: Record<string, unknown>) => c.request('call', { tool: 'mcp.call', params: { server: 'memory', name, arguments: args } });
-    const created = await call('create_entities', { entities: [{ name: 'Herald', entityType: 'gateway', observations: ['relays events'] }] });
+    const call = (name: string, args: Record<string, unknown>) =>
+      c.request('call', { tool: 'mcp.call', params: { server: 'memory', name, arguments: args } });
+    const created = await call('create_entities', {
+      entities: [{ name: 'Herald', entityType: 'gateway', observations: ['relays events'] }],
+    });
     expect(created.type).toBe('result');
     await call('add_observations', { observations: [{ entityName: 'Herald', contents: ['speaks MCP'] }] });
     const found = await call('search_nodes', { query: 'Herald' });
     expect(found.type).toBe('result');
-    const graph = (found.data as { structuredContent?: { entities: Array<{ name: string; observations: string[] }> } }).structuredContent ?? JSON.parse(text(found.data));
+    const graph =
+      (found.data as { structuredContent?: { entities: Array<{ name: string; observations: string[] }> } }).structuredContent ??
+      JSON.parse(text(found.data));
     expect(graph.entities).toEqual([expect.objectContaining({ name: 'Herald', observations: ['relays events', 'speaks MCP'] })]);
     c.close();
   });
@@ -146,8 +171,16 @@ describe('mcp.call with bad input', () => {
       code: 'payload_too_large',
       details: { path: 'params.arguments', max_bytes: 1024 },
     });
-    expect(await call({ server: 'everything', arguments: {} })).toMatchObject({ type: 'error', code: 'invalid_params', details: { path: 'params.name' } });
-    expect(await call({ server: 'everything', name: 'echo', arguments: [1] })).toMatchObject({ type: 'error', code: 'invalid_params', details: { path: 'params.arguments' } });
+    expect(await call({ server: 'everything', arguments: {} })).toMatchObject({
+      type: 'error',
+      code: 'invalid_params',
+      details: { path: 'params.name' },
+    });
+    expect(await call({ server: 'everything', name: 'echo', arguments: [1] })).toMatchObject({
+      type: 'error',
+      code: 'invalid_params',
+      details: { path: 'params.arguments' },
+    });
     const after = await call({ server: 'everything', name: 'echo', arguments: { message: 'still here' } });
     expect(text(after.data)).toBe('Echo: still here');
     c.close();
@@ -155,14 +188,23 @@ describe('mcp.call with bad input', () => {
 
   it('refuses a tool the caller holds no call:mcp.<server>.<tool> permission for', async () => {
     const c = await connected(ECHO_ONLY_KEY);
-    const ok = await c.request('call', { tool: 'mcp.call', params: { server: 'everything', name: 'echo', arguments: { message: 'mine' } } });
+    const ok = await c.request('call', {
+      tool: 'mcp.call',
+      params: { server: 'everything', name: 'echo', arguments: { message: 'mine' } },
+    });
     expect(ok.type).toBe('result');
-    expect(await c.request('call', { tool: 'mcp.call', params: { server: 'everything', name: 'get-sum', arguments: { a: 1, b: 2 } } })).toMatchObject({
+    expect(
+      await c.request('call', { tool: 'mcp.call', params: { server: 'everything', name: 'get-sum', arguments: { a: 1, b: 2 } } }),
+    ).toMatchObject({
       type: 'error',
       code: 'forbidden',
       details: { permission: 'call:mcp.everything.get-sum' },
     });
-    expect(await c.request('call', { tool: 'mcp.list_servers', params: {} })).toMatchObject({ type: 'error', code: 'forbidden', details: { permission: 'call:mcp.list_servers' } });
+    expect(await c.request('call', { tool: 'mcp.list_servers', params: {} })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+      details: { permission: 'call:mcp.list_servers' },
+    });
     c.close();
   });
 });
@@ -174,7 +216,11 @@ describe('mcp.tool.called', () => {
     const c = await connected(ECHO_ONLY_KEY);
     await c.request('call', { tool: 'mcp.call', params: { server: 'everything', name: 'echo', arguments: { message: 'audited' } } });
     const event = (await watcher.waitFor((m) => m.type === 'event')).event as Record<string, any>;
-    expect(event).toMatchObject({ type: 'mcp.tool.called', source: 'mcp-monitor', data: { server: 'everything', tool: 'echo', user: 'echo-only', outcome: 'ok' } });
+    expect(event).toMatchObject({
+      type: 'mcp.tool.called',
+      source: 'mcp-monitor',
+      data: { server: 'everything', tool: 'echo', user: 'echo-only', outcome: 'ok' },
+    });
     expect(typeof event.data.duration_ms).toBe('number');
     c.close();
     watcher.close();
@@ -184,7 +230,12 @@ describe('mcp.tool.called', () => {
     const watcher = await connected();
     await watcher.request('subscribe', { event_types: ['mcp.tool.called'], filters: { outcome: ['cancelled'] } });
     const c = await connected();
-    c.send({ action: 'call', id: 'gone', tool: 'mcp.call', params: { server: 'everything', name: 'trigger-long-running-operation', arguments: { duration: 30, steps: 30 } } });
+    c.send({
+      action: 'call',
+      id: 'gone',
+      tool: 'mcp.call',
+      params: { server: 'everything', name: 'trigger-long-running-operation', arguments: { duration: 30, steps: 30 } },
+    });
     await c.waitFor((m) => m.id === 'gone' && m.type === 'chunk', 10_000);
     c.close();
     const event = (await watcher.waitFor((m) => m.type === 'event', 10_000)).event as Record<string, any>;
@@ -257,4 +308,3 @@ describe('MCP HTTP API', () => {
     expect(after.body.pid).not.toBe(before);
   });
 });
-

@@ -23,7 +23,9 @@ afterAll(async () => {
 
 async function connect(token: string): Promise<Client> {
   const client = new Client({ name: 'herald-test', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${server.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${server.httpUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+  );
   return client;
 }
 
@@ -31,7 +33,13 @@ const json = (result: unknown) => JSON.parse((result as { content: Array<{ text:
 
 describe('POST /mcp', () => {
   it('refuses a request without a token with 401', async () => {
-    const r = await http(server, 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'ping' }, { token: null, headers: { accept: 'application/json, text/event-stream' } });
+    const r = await http(
+      server,
+      'POST',
+      '/mcp',
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { token: null, headers: { accept: 'application/json, text/event-stream' } },
+    );
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('unauthorized');
   });
@@ -51,7 +59,12 @@ describe('POST /mcp', () => {
 
   it('round-trips an event: publish_event, get_event, query_history, event_stats', async () => {
     const client = await connect(TEST_ADMIN_TOKEN);
-    const published = json(await client.callTool({ name: 'publish_event', arguments: { type: 'agent.note', data: { text: 'from an agent' }, severity: 'info' } }));
+    const published = json(
+      await client.callTool({
+        name: 'publish_event',
+        arguments: { type: 'agent.note', data: { text: 'from an agent' }, severity: 'info' },
+      }),
+    );
     expect(typeof published.seq).toBe('number');
     const event = json(await client.callTool({ name: 'get_event', arguments: { id: published.id } }));
     expect(event).toMatchObject({ id: published.id, type: 'agent.note', source: 'mcp', data: { text: 'from an agent' } });
@@ -88,7 +101,13 @@ function startTokenProxy(target: string, token: string): Promise<Server> {
   const upstream = new URL(target);
   const proxy = createServer((req, res) => {
     const out = request(
-      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host, authorization: `Bearer ${token}` } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host, authorization: `Bearer ${token}` },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -103,18 +122,29 @@ function startTokenProxy(target: string, token: string): Promise<Server> {
 describe('MCP conformance suite (server mode)', () => {
   const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'resources-list'];
 
-  it.each(SCENARIOS)('passes %s', async (scenario) => {
-    const proxy = await startTokenProxy(server.httpUrl, TEST_ADMIN_TOKEN);
-    const address = proxy.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    try {
-      const run = await promisify(execFile)(process.execPath, [CONFORMANCE, 'server', '--url', `http://127.0.0.1:${port}/mcp`, '--scenario', scenario], {
-        timeout: 60_000,
-      }).catch((err: { stdout?: string; stderr?: string; code?: number }) => ({ stdout: err.stdout ?? '', stderr: `${err.stderr ?? ''} (exit ${err.code})` }));
-      const output = `${run.stdout}\n${run.stderr}`;
-      expect(output, output).toMatch(/Passed:\s*\d+\/\d+, 0 failed/);
-    } finally {
-      await new Promise((resolve) => proxy.close(resolve));
-    }
-  }, 70_000);
+  it.each(SCENARIOS)(
+    'passes %s',
+    async (scenario) => {
+      const proxy = await startTokenProxy(server.httpUrl, TEST_ADMIN_TOKEN);
+      const address = proxy.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      try {
+        const run = await promisify(execFile)(
+          process.execPath,
+          [CONFORMANCE, 'server', '--url', `http://127.0.0.1:${port}/mcp`, '--scenario', scenario],
+          {
+            timeout: 60_000,
+          },
+        ).catch((err: { stdout?: string; stderr?: string; code?: number }) => ({
+          stdout: err.stdout ?? '',
+          stderr: `${err.stderr ?? ''} (exit ${err.code})`,
+        }));
+        const output = `${run.stdout}\n${run.stderr}`;
+        expect(output, output).toMatch(/Passed:\s*\d+\/\d+, 0 failed/);
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    },
+    70_000,
+  );
 });

@@ -3,7 +3,14 @@ import { eventFrame, eventOf, everythingStdio } from './mcp-helpers.js';
 import { TestClient, http, startTestServer, type TestServer } from './helpers.js';
 
 const MCP_TYPES = ['mcp_status_change', 'circuit_breaker_state', 'mcp_auto_disabled'];
-const FAST = { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 500, connectTimeoutMs: 5_000, failureThreshold: 2, openMs: 200, autoDisableAfterCycles: 2 };
+const FAST = {
+  healthCheckIntervalMs: 100,
+  healthCheckTimeoutMs: 500,
+  connectTimeoutMs: 5_000,
+  failureThreshold: 2,
+  openMs: 200,
+  autoDisableAfterCycles: 2,
+};
 
 let server: TestServer;
 
@@ -39,7 +46,11 @@ describe('MCP server monitor', () => {
     const from = watcher.messages.length;
     process.kill(before.pid as number, 'SIGKILL');
     const down = await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'inactive' }), 10_000, from);
-    expect(eventOf(down)).toMatchObject({ type: 'mcp_status_change', severity: 'error', data: { old_status: 'active', reason: expect.stringContaining('process exited') } });
+    expect(eventOf(down)).toMatchObject({
+      type: 'mcp_status_change',
+      severity: 'error',
+      data: { old_status: 'active', reason: expect.stringContaining('process exited') },
+    });
     const up = await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'active' }), 10_000, from);
     expect(eventOf(up).data).toMatchObject({ old_status: 'inactive', new_status: 'active' });
     const after = (await http(server, 'GET', '/api/mcp/servers')).body.servers[0];
@@ -52,7 +63,9 @@ describe('MCP server monitor', () => {
   it('disables a server that cannot start after its failed cycles, naming the cause', async () => {
     const watcher = await watch('broken', 0);
     await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'disabled' }), 15_000);
-    expect(watcher.events().map((e: Record<string, any>) => `${e.type} ${e.data.new_status ?? e.data.state ?? e.data.failure_cycles}`)).toEqual([
+    expect(
+      watcher.events().map((e: Record<string, any>) => `${e.type} ${e.data.new_status ?? e.data.state ?? e.data.failure_cycles}`),
+    ).toEqual([
       'circuit_breaker_state open',
       'circuit_breaker_state half_open',
       'circuit_breaker_state open',

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventFrame, startEverythingHttp } from './mcp-helpers.js';
 import { TestClient, http, startTestServer, type TestServer } from './helpers.js';
 
-const FAST = { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 500, connectTimeoutMs: 2_000, failureThreshold: 2, openMs: 300, autoDisableAfterCycles: 50 };
+const FAST = {
+  healthCheckIntervalMs: 100,
+  healthCheckTimeoutMs: 500,
+  connectTimeoutMs: 2_000,
+  failureThreshold: 2,
+  openMs: 300,
+  autoDisableAfterCycles: 50,
+};
 
 let server: TestServer;
 let remote: Awaited<ReturnType<typeof startEverythingHttp>>;
@@ -32,7 +39,11 @@ describe('MCP server monitor over streamable HTTP', () => {
     await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'active' }), 10_000, from);
     const lines = watcher
       .events()
-      .map((e: Record<string, any>) => (e.type === 'mcp_status_change' ? `status ${e.data.old_status}->${e.data.new_status}` : `circuit ${e.data.previous_state}->${e.data.state}`));
+      .map((e: Record<string, any>) =>
+        e.type === 'mcp_status_change'
+          ? `status ${e.data.old_status}->${e.data.new_status}`
+          : `circuit ${e.data.previous_state}->${e.data.state}`,
+      );
     expect(lines[0]).toBe('status active->degraded');
     expect(lines).toContain('circuit closed->open');
     expect(lines.slice(-2)).toEqual(['circuit half_open->closed', 'status inactive->active']);

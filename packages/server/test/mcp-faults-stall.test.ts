@@ -60,7 +60,10 @@ describe('MCP server monitor', () => {
     expect(enabled.body).toMatchObject({ status: 'active', circuit_state: 'closed' });
     await watcher.waitFor(eventFrame('mcp_status_change', { new_status: 'active' }), 5_000, from);
 
-    const events = watcher.messages.slice(from).filter((m) => m.type === 'event').map(eventOf);
+    const events = watcher.messages
+      .slice(from)
+      .filter((m) => m.type === 'event')
+      .map(eventOf);
     expect(events.every((e) => e.data.mcp_name === 'stall' && e.source === 'mcp-monitor')).toBe(true);
     expect(lines(events)).toEqual([
       'status active->degraded',
@@ -76,7 +79,10 @@ describe('MCP server monitor', () => {
     ]);
     const checks = events.filter((e) => e.type === 'mcp_health_check');
     // A check already answered when the process stopped may still read healthy; the first failure is a timeout.
-    expect(checks.find((e) => e.data.status !== 'healthy')!.data).toMatchObject({ status: 'timeout', error: expect.stringContaining('500 ms') });
+    expect(checks.find((e) => e.data.status !== 'healthy')!.data).toMatchObject({
+      status: 'timeout',
+      error: expect.stringContaining('500 ms'),
+    });
     // One probe per half-open: the timed-out checks are the threshold's two, then the probe's one.
     expect(checks.filter((e) => e.data.status !== 'healthy')).toHaveLength(3);
     const opened = events.find((e) => e.type === 'circuit_breaker_state' && e.data.state === 'open')!;

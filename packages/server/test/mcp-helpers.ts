@@ -29,9 +29,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** server-everything in streamable HTTP mode on `port` (default a free one); resolves once it listens. */
-export async function startEverythingHttp(port?: number): Promise<{ url: string; port: number; child: ChildProcess; stop(): Promise<void> }> {
+export async function startEverythingHttp(
+  port?: number,
+): Promise<{ url: string; port: number; child: ChildProcess; stop(): Promise<void> }> {
   port ??= await freePort();
-  const child = spawn(process.execPath, [EVERYTHING_ENTRY, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [EVERYTHING_ENTRY, 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server-everything (streamable HTTP) did not start within 15 s')), 15_000);
     let text = '';

@@ -88,17 +88,19 @@ export function buildHeraldMcpServer(deps: HeraldMcpServerDeps, identity: Identi
       }),
   );
 
-  server.registerTool(
-    'get_event',
-    { description: 'One event by id.', inputSchema: { id: z.string().max(128) } },
-    ({ id }) =>
-      answer(async () => {
-        const event: HeraldEvent | undefined = await deps.store.get(id);
-        // The rule of GET /api/events/:id: org-less events are public; others only to their org and admins.
-        const visible = event && (event.org === undefined || identity.kind === 'admin' || event.org === identity.org || (identity.permissions.includes('admin') && identity.org === undefined));
-        if (!event || !visible) throw new HeraldError('not_found', `no event with id "${id.slice(0, 40)}"`, { path: 'id' });
-        return event;
-      }),
+  server.registerTool('get_event', { description: 'One event by id.', inputSchema: { id: z.string().max(128) } }, ({ id }) =>
+    answer(async () => {
+      const event: HeraldEvent | undefined = await deps.store.get(id);
+      // The rule of GET /api/events/:id: org-less events are public; others only to their org and admins.
+      const visible =
+        event &&
+        (event.org === undefined ||
+          identity.kind === 'admin' ||
+          event.org === identity.org ||
+          (identity.permissions.includes('admin') && identity.org === undefined));
+      if (!event || !visible) throw new HeraldError('not_found', `no event with id "${id.slice(0, 40)}"`, { path: 'id' });
+      return event;
+    }),
   );
 
   server.registerTool(
@@ -110,9 +112,15 @@ export function buildHeraldMcpServer(deps: HeraldMcpServerDeps, identity: Identi
     ({ window, top }) =>
       answer(async () => {
         const windowMs = parseDuration(window ?? '1h');
-        if (windowMs === undefined || windowMs <= 0) throw new HeraldError('invalid_params', 'window must be a duration such as 15m, 1h or 7d', { path: 'window' });
+        if (windowMs === undefined || windowMs <= 0)
+          throw new HeraldError('invalid_params', 'window must be a duration such as 15m, 1h or 7d', { path: 'window' });
         const now = Date.now();
-        const stats = { from: new Date(now - windowMs).toISOString(), to: new Date(now).toISOString(), bucketS: Math.max(1, Math.round(windowMs / 60_000)), top: top ?? 10 };
+        const stats = {
+          from: new Date(now - windowMs).toISOString(),
+          to: new Date(now).toISOString(),
+          bucketS: Math.max(1, Math.round(windowMs / 60_000)),
+          top: top ?? 10,
+        };
         return deps.store.stats(identity.kind === 'admin' || identity.org === undefined ? stats : { ...stats, org: identity.org });
       }),
   );

@@ -2,7 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ProgressNotificationSchema, type CallToolResult, type Implementation, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProgressNotificationSchema,
+  type CallToolResult,
+  type Implementation,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/config-schema.js';
 
 /** What a server told us when it connected. */
@@ -64,7 +69,9 @@ export class McpConnection {
     this.client.onclose = () => {
       if (this.isClosing) return;
       this.isClosing = true;
-      this.onLost?.(`the ${this.config.command ? 'process exited' : 'connection closed'}${stderrTail ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`);
+      this.onLost?.(
+        `the ${this.config.command ? 'process exited' : 'connection closed'}${stderrTail ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`,
+      );
     };
     try {
       await this.client.connect(transport, { timeout: timeoutMs });
@@ -88,7 +95,8 @@ export class McpConnection {
     if (capabilities) info.capabilities = capabilities as Record<string, unknown>;
     const instructions = this.client.getInstructions();
     if (instructions) info.instructions = instructions;
-    if (this.transport && 'protocolVersion' in this.transport && typeof this.transport.protocolVersion === 'string') info.protocolVersion = this.transport.protocolVersion;
+    if (this.transport && 'protocolVersion' in this.transport && typeof this.transport.protocolVersion === 'string')
+      info.protocolVersion = this.transport.protocolVersion;
     return info;
   }
 

@@ -23,7 +23,8 @@ export class McpRegistry {
         .then(() => options.publish(type, severity, data))
         .catch((err: unknown) => options.logger.error({ err, type }, 'could not publish an MCP monitor event'));
     };
-    for (const config of options.servers) this.monitors.set(config.name, new McpServerMonitor({ config, publish: sink, logger: options.logger }));
+    for (const config of options.servers)
+      this.monitors.set(config.name, new McpServerMonitor({ config, publish: sink, logger: options.logger }));
   }
 
   /** Connects every server at once; resolves when each connected or scheduled its restart. */
@@ -56,7 +57,11 @@ export class McpRegistry {
     if (monitor) return monitor;
     const known = this.names;
     if (typeof name !== 'string') {
-      throw new HeraldError('invalid_params', `${path} must be the name of an MCP server (${known.length ? known.join(', ') : 'none is configured'})`, { path, servers: known });
+      throw new HeraldError(
+        'invalid_params',
+        `${path} must be the name of an MCP server (${known.length ? known.join(', ') : 'none is configured'})`,
+        { path, servers: known },
+      );
     }
     throw new HeraldError(
       'not_found',

@@ -167,7 +167,11 @@ export class McpServerMonitor {
   /** Admin: end the session and open a new one (restarting a stdio server). */
   async reconnect(): Promise<void> {
     if (this.currentStatus === 'disabled') {
-      throw new HeraldError('upstream_unavailable', `MCP server "${this.name}" is disabled; enable it first (POST /api/mcp/servers/${this.name}/enable)`, { server: this.name });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `MCP server "${this.name}" is disabled; enable it first (POST /api/mcp/servers/${this.name}/enable)`,
+        { server: this.name },
+      );
     }
     clearTimeout(this.restartTimer);
     await this.dropConnection();
@@ -197,18 +201,30 @@ export class McpServerMonitor {
   /** The session, or `upstream_unavailable` saying why there is none to use. */
   private usableConnection(): McpConnection {
     if (this.currentStatus === 'disabled') {
-      throw new HeraldError('upstream_unavailable', `MCP server "${this.name}" is disabled; an admin can enable it (POST /api/mcp/servers/${this.name}/enable)`, { server: this.name, status: 'disabled' });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `MCP server "${this.name}" is disabled; an admin can enable it (POST /api/mcp/servers/${this.name}/enable)`,
+        { server: this.name, status: 'disabled' },
+      );
     }
     if (!this.breaker.isPassing) {
       const retryAt = this.breaker.retryAtMs ?? Date.now();
-      throw new HeraldError('upstream_unavailable', `MCP server "${this.name}" failed its health checks and its circuit is open; it is probed again at ${new Date(retryAt).toISOString()}`, {
-        server: this.name,
-        circuit_state: 'open',
-        retry_after_ms: Math.max(0, retryAt - Date.now()),
-      });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `MCP server "${this.name}" failed its health checks and its circuit is open; it is probed again at ${new Date(retryAt).toISOString()}`,
+        {
+          server: this.name,
+          circuit_state: 'open',
+          retry_after_ms: Math.max(0, retryAt - Date.now()),
+        },
+      );
     }
     if (!this.connection) {
-      throw new HeraldError('upstream_unavailable', `MCP server "${this.name}" is not connected now (${this.currentStatus}); it is being restarted`, { server: this.name, status: this.currentStatus });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `MCP server "${this.name}" is not connected now (${this.currentStatus}); it is being restarted`,
+        { server: this.name, status: this.currentStatus },
+      );
     }
     return this.connection;
   }
@@ -232,7 +248,8 @@ export class McpServerMonitor {
       await connection.ping(this.config.healthCheckTimeoutMs);
       return done('healthy');
     } catch (err) {
-      if (err instanceof McpError && err.code === McpErrorCode.RequestTimeout) return done('timeout', `no answer to ping within ${this.config.healthCheckTimeoutMs} ms`);
+      if (err instanceof McpError && err.code === McpErrorCode.RequestTimeout)
+        return done('timeout', `no answer to ping within ${this.config.healthCheckTimeoutMs} ms`);
       // A JSON-RPC error reply proves the server alive.
       if (err instanceof McpError && err.code !== McpErrorCode.ConnectionClosed) return done('healthy');
       // A broken transport (an HTTP server that went away loses its session): the next probe starts afresh.
@@ -251,7 +268,11 @@ export class McpServerMonitor {
     const t = this.breaker.recordFailure();
     if (!t) {
       // Degraded means connected but failing; a server already down stays inactive.
-      if (this.breaker.state === 'closed' && this.currentStatus === 'active') this.setStatus('degraded', `health check failed (${this.breaker.failures} of ${this.config.failureThreshold}): ${result.error ?? result.status}`);
+      if (this.breaker.state === 'closed' && this.currentStatus === 'active')
+        this.setStatus(
+          'degraded',
+          `health check failed (${this.breaker.failures} of ${this.config.failureThreshold}): ${result.error ?? result.status}`,
+        );
       return;
     }
     this.publishCircuit(t);
@@ -260,7 +281,10 @@ export class McpServerMonitor {
       void this.disable(`auto-disabled after ${this.breaker.failedCycles} failed cycles`);
       return;
     }
-    this.setStatus('inactive', `circuit open after ${this.config.failureThreshold} failed health checks (cycle ${this.breaker.failedCycles} of ${this.config.autoDisableAfterCycles})`);
+    this.setStatus(
+      'inactive',
+      `circuit open after ${this.config.failureThreshold} failed health checks (cycle ${this.breaker.failedCycles} of ${this.config.autoDisableAfterCycles})`,
+    );
   }
 
   private scheduleCheck(): void {
@@ -337,12 +361,22 @@ export class McpServerMonitor {
     const old = this.currentStatus;
     if (old === status) return;
     this.currentStatus = status;
-    this.options.publish('mcp_status_change', STATUS_SEVERITY[status], { mcp_name: this.name, old_status: old, new_status: status, reason });
+    this.options.publish('mcp_status_change', STATUS_SEVERITY[status], {
+      mcp_name: this.name,
+      old_status: old,
+      new_status: status,
+      reason,
+    });
     this.options.logger.info({ mcp: this.name, old_status: old, new_status: status, reason }, 'MCP server status changed');
   }
 
   private publishCircuit(t: CircuitTransition): void {
-    this.options.publish('circuit_breaker_state', CIRCUIT_SEVERITY[t.state], { mcp_name: this.name, state: t.state, previous_state: t.previousState, failures: t.failures });
+    this.options.publish('circuit_breaker_state', CIRCUIT_SEVERITY[t.state], {
+      mcp_name: this.name,
+      state: t.state,
+      previous_state: t.previousState,
+      failures: t.failures,
+    });
   }
 }
 
@@ -353,9 +387,19 @@ function errorText(err: unknown): string {
 function toCallError(err: unknown, server: string, tool: string, timeoutMs: number): HeraldError {
   if (err instanceof HeraldError) return err;
   if (err instanceof McpError) {
-    if (err.code === McpErrorCode.RequestTimeout) return new HeraldError('call_timeout', `"${server}/${tool}" did not finish within ${timeoutMs} ms; it was cancelled`, { timeout_ms: timeoutMs, server, tool });
-    if (err.code === McpErrorCode.ConnectionClosed) return new HeraldError('upstream_unavailable', `MCP server "${server}" went away during the call to "${tool}"`, { server, tool });
-    return new HeraldError('upstream_error', `MCP server "${server}" answered the call to "${tool}" with an error (${err.code}): ${err.message}`, { server, tool, mcp_code: err.code });
+    if (err.code === McpErrorCode.RequestTimeout)
+      return new HeraldError('call_timeout', `"${server}/${tool}" did not finish within ${timeoutMs} ms; it was cancelled`, {
+        timeout_ms: timeoutMs,
+        server,
+        tool,
+      });
+    if (err.code === McpErrorCode.ConnectionClosed)
+      return new HeraldError('upstream_unavailable', `MCP server "${server}" went away during the call to "${tool}"`, { server, tool });
+    return new HeraldError(
+      'upstream_error',
+      `MCP server "${server}" answered the call to "${tool}" with an error (${err.code}): ${err.message}`,
+      { server, tool, mcp_code: err.code },
+    );
   }
   return new HeraldError('upstream_error', `the call to "${server}/${tool}" failed: ${errorText(err)}`, { server, tool });
 }

@@ -28,14 +28,21 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseCallParams(params: unknown): McpCallParams {
   if (!isRecord(params)) throw new HeraldError('invalid_params', 'params must be an object {server, name, arguments}', { path: 'params' });
   const { server, name } = params;
-  if (typeof server !== 'string' || server === '') throw new HeraldError('invalid_params', 'params.server must be the name of an MCP server', { path: 'params.server' });
-  if (typeof name !== 'string' || name === '') throw new HeraldError('invalid_params', 'params.name must be the name of a tool of that server', { path: 'params.name' });
+  if (typeof server !== 'string' || server === '')
+    throw new HeraldError('invalid_params', 'params.server must be the name of an MCP server', { path: 'params.server' });
+  if (typeof name !== 'string' || name === '')
+    throw new HeraldError('invalid_params', 'params.name must be the name of a tool of that server', { path: 'params.name' });
   const args = params.arguments ?? {};
-  if (!isRecord(args)) throw new HeraldError('invalid_params', 'params.arguments must be an object of the tool\'s arguments', { path: 'params.arguments' });
+  if (!isRecord(args))
+    throw new HeraldError('invalid_params', "params.arguments must be an object of the tool's arguments", { path: 'params.arguments' });
   return { server, name, arguments: args };
 }
 
-const serverParam = { type: 'object', properties: { server: { type: 'string', description: 'MCP server name' } }, additionalProperties: false };
+const serverParam = {
+  type: 'object',
+  properties: { server: { type: 'string', description: 'MCP server name' } },
+  additionalProperties: false,
+};
 
 /**
  * The `mcp.*` tools of the `call` action. Permissions: `call:mcp.<server>.<tool>`
@@ -65,17 +72,23 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
       properties: { server: { type: 'string' }, name: { type: 'string', description: 'Tool name' }, arguments: { type: 'object' } },
     },
     permissionFor(params) {
-      return isRecord(params) && typeof params.server === 'string' && typeof params.name === 'string' ? `mcp.${params.server}.${params.name}` : 'mcp.call';
+      return isRecord(params) && typeof params.server === 'string' && typeof params.name === 'string'
+        ? `mcp.${params.server}.${params.name}`
+        : 'mcp.call';
     },
     async run(raw, ctx) {
       const p = parseCallParams(raw);
       const size = Buffer.byteLength(JSON.stringify(p.arguments));
       if (size > options.maxArgumentsBytes) {
-        throw new HeraldError('payload_too_large', `params.arguments is ${size} bytes of JSON; an MCP call takes at most ${options.maxArgumentsBytes} (mcp.maxArgumentsBytes)`, {
-          path: 'params.arguments',
-          size_bytes: size,
-          max_bytes: options.maxArgumentsBytes,
-        });
+        throw new HeraldError(
+          'payload_too_large',
+          `params.arguments is ${size} bytes of JSON; an MCP call takes at most ${options.maxArgumentsBytes} (mcp.maxArgumentsBytes)`,
+          {
+            path: 'params.arguments',
+            size_bytes: size,
+            max_bytes: options.maxArgumentsBytes,
+          },
+        );
       }
       const monitor = registry.get(p.server, 'params.server');
       // Down before unknown: a server that never connected has listed no tools yet.
@@ -83,19 +96,27 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
       const tool = monitor.listTools().find((t) => t.name === p.name);
       if (!tool) {
         const names = monitor.listTools().map((t) => t.name);
-        throw new HeraldError('unknown_tool', `MCP server "${p.server}" has no tool "${p.name.slice(0, 64)}"; its tools are: ${names.join(', ') || '(none listed yet)'}`, {
-          path: 'params.name',
-          server: p.server,
-          tools: names,
-        });
+        throw new HeraldError(
+          'unknown_tool',
+          `MCP server "${p.server}" has no tool "${p.name.slice(0, 64)}"; its tools are: ${names.join(', ') || '(none listed yet)'}`,
+          {
+            path: 'params.name',
+            server: p.server,
+            tools: names,
+          },
+        );
       }
       const checked = validate(tool, p.arguments);
       if (!checked.valid) {
-        throw new HeraldError('invalid_params', `the arguments do not fit the input schema of "${p.server}/${p.name}": ${checked.errorMessage}`, {
-          path: 'params.arguments',
-          server: p.server,
-          tool: p.name,
-        });
+        throw new HeraldError(
+          'invalid_params',
+          `the arguments do not fit the input schema of "${p.server}/${p.name}": ${checked.errorMessage}`,
+          {
+            path: 'params.arguments',
+            server: p.server,
+            tool: p.name,
+          },
+        );
       }
       return runCall(p, ctx);
     },
@@ -110,23 +131,42 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
         signal: ctx.signal,
         timeoutMs: options.callTimeoutMs,
         onProgress: ({ progress, total, message }) => {
-          const chunk: { content: unknown; progress: number; total?: number } = { content: message ?? (total !== undefined ? `${progress}/${total}` : String(progress)), progress };
+          const chunk: { content: unknown; progress: number; total?: number } = {
+            content: message ?? (total !== undefined ? `${progress}/${total}` : String(progress)),
+            progress,
+          };
           if (total !== undefined) chunk.total = total;
           ctx.emit(chunk);
         },
       });
       if (result.isError === true) {
         const text = result.content?.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join(' ') ?? '';
-        throw new HeraldError('upstream_error', `"${p.server}/${p.name}" reported an error: ${text.slice(0, 500)}`, { server: p.server, tool: p.name, result });
+        throw new HeraldError('upstream_error', `"${p.server}/${p.name}" reported an error: ${text.slice(0, 500)}`, {
+          server: p.server,
+          tool: p.name,
+          result,
+        });
       }
       return result;
     } catch (err) {
       const reason: unknown = ctx.signal.reason;
-      outcome = ctx.signal.aborted ? (reason instanceof HeraldError && reason.code === 'call_timeout' ? 'timeout' : 'cancelled') : err instanceof HeraldError && err.code === 'call_timeout' ? 'timeout' : 'error';
+      outcome = ctx.signal.aborted
+        ? reason instanceof HeraldError && reason.code === 'call_timeout'
+          ? 'timeout'
+          : 'cancelled'
+        : err instanceof HeraldError && err.code === 'call_timeout'
+          ? 'timeout'
+          : 'error';
       errorCode = err instanceof HeraldError ? err.code : 'internal_error';
       throw err;
     } finally {
-      const data: Record<string, unknown> = { server: p.server, tool: p.name, user: ctx.identity.id, duration_ms: Date.now() - startedAt, outcome };
+      const data: Record<string, unknown> = {
+        server: p.server,
+        tool: p.name,
+        user: ctx.identity.id,
+        duration_ms: Date.now() - startedAt,
+        outcome,
+      };
       if (errorCode !== undefined && outcome === 'error') data.error_code = errorCode;
       options.publishCalled(data, ctx.org);
     }
@@ -162,13 +202,18 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
     },
     {
       name: 'mcp.health_check',
-      description: 'Checks one MCP server, or all, now; answers each one\'s result and status',
+      description: "Checks one MCP server, or all, now; answers each one's result and status",
       inputSchema: serverParam,
       async run(params) {
         const server = isRecord(params) ? params.server : undefined;
         const monitors = server === undefined ? registry.all() : [registry.get(server, 'params.server')];
         const results = await Promise.all(
-          monitors.map(async (m) => ({ mcp_name: m.name, ...(await m.checkNow()), server_status: m.status, circuit_state: m.view().circuit_state })),
+          monitors.map(async (m) => ({
+            mcp_name: m.name,
+            ...(await m.checkNow()),
+            server_status: m.status,
+            circuit_state: m.view().circuit_state,
+          })),
         );
         return { servers: results };
       },

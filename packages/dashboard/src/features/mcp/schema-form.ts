@@ -45,7 +45,13 @@ export function fieldsOf(inputSchema: unknown): FormField[] {
   const fields = Object.entries(asSchema(schema.properties)).map(([name, raw]) => {
     const prop = asSchema(raw);
     const kind = kindOf(prop);
-    const field: FormField = { name, kind, label: typeof prop.title === 'string' ? prop.title : name, isRequired: required.has(name), initial: initialText(kind, prop.default) };
+    const field: FormField = {
+      name,
+      kind,
+      label: typeof prop.title === 'string' ? prop.title : name,
+      isRequired: required.has(name),
+      initial: initialText(kind, prop.default),
+    };
     if (typeof prop.description === 'string') field.description = prop.description;
     if (kind === 'enum') field.options = (prop.enum as string[]).slice();
     return field;
@@ -84,7 +90,10 @@ export function argumentsOf(fields: readonly FormField[], values: Readonly<Recor
         break;
       }
       case 'string-list':
-        value[field.name] = text.split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
+        value[field.name] = text
+          .split('\n')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
         break;
       case 'json':
         try {

@@ -10,17 +10,27 @@ import { identityOf } from '../http-app.js';
  * DELETE answer 405: there are no sessions to stream to or end.
  */
 export function registerMcpEndpointRoutes(app: FastifyInstance, deps: HeraldMcpServerDeps): void {
-  app.post('/mcp', { schema: { tags: ['mcp'], summary: 'Herald as an MCP server (streamable HTTP, JSON-RPC body); tools publish_event, query_history, get_event, event_stats, list_event_types' } }, async (req, reply) => {
-    const server = buildHeraldMcpServer(deps, identityOf(req));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    reply.hijack();
-    reply.raw.once('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req.raw, reply.raw, req.body);
-  });
+  app.post(
+    '/mcp',
+    {
+      schema: {
+        tags: ['mcp'],
+        summary:
+          'Herald as an MCP server (streamable HTTP, JSON-RPC body); tools publish_event, query_history, get_event, event_stats, list_event_types',
+      },
+    },
+    async (req, reply) => {
+      const server = buildHeraldMcpServer(deps, identityOf(req));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      reply.hijack();
+      reply.raw.once('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req.raw, reply.raw, req.body);
+    },
+  );
   const notAllowed = async (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply
       .code(405)

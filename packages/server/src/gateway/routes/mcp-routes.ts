@@ -23,7 +23,15 @@ const serverDoc = {
     circuit_state: { type: 'string', enum: ['closed', 'open', 'half_open'] },
     failures: { type: 'integer' },
     failure_cycles: { type: 'integer' },
-    last_check: { type: 'object', properties: { status: { type: 'string' }, latency_ms: { type: 'integer' }, error: { type: 'string' }, checked_at: { type: 'string' } } },
+    last_check: {
+      type: 'object',
+      properties: {
+        status: { type: 'string' },
+        latency_ms: { type: 'integer' },
+        error: { type: 'string' },
+        checked_at: { type: 'string' },
+      },
+    },
     tools: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, description: { type: 'string' } } } },
   },
 };
@@ -54,7 +62,17 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
   };
 
   const list = async (req: FastifyRequest, reply: FastifyReply) => run(req, reply, 'mcp.list_servers', {});
-  app.get('/api/mcp/servers', { schema: { tags: ['mcp'], summary: 'MCP servers with status, circuit state, last health check and tools (call:mcp.list_servers)', response: serversDoc } }, list);
+  app.get(
+    '/api/mcp/servers',
+    {
+      schema: {
+        tags: ['mcp'],
+        summary: 'MCP servers with status, circuit state, last health check and tools (call:mcp.list_servers)',
+        response: serversDoc,
+      },
+    },
+    list,
+  );
   app.get('/api/v1/events/mcp-list', { schema: { tags: ['mcp'], summary: 'Alias of GET /api/mcp/servers', response: serversDoc } }, list);
 
   app.get(
@@ -68,7 +86,8 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
     {
       schema: {
         tags: ['mcp'],
-        summary: 'Call a tool (call:mcp.<server>.<tool>); the body is its arguments. With Accept: text/event-stream, progress streams as chunk events, then complete or error',
+        summary:
+          'Call a tool (call:mcp.<server>.<tool>); the body is its arguments. With Accept: text/event-stream, progress streams as chunk events, then complete or error',
         params: { type: 'object', properties: { name: { type: 'string' }, tool: { type: 'string' } }, required: ['name', 'tool'] },
         body: { type: 'object', description: "The tool's arguments, as its input schema describes them", additionalProperties: true },
       },
@@ -85,10 +104,18 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRoutesDeps): vo
   const admin = (action: 'enable' | 'disable' | 'reconnect') =>
     app.post(
       `/api/mcp/servers/:name/${action}`,
-      { schema: { tags: ['mcp'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} an MCP server (admin)`, params: nameParams, response: { 200: serverDoc } } },
+      {
+        schema: {
+          tags: ['mcp'],
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)} an MCP server (admin)`,
+          params: nameParams,
+          response: { 200: serverDoc },
+        },
+      },
       async (req) => {
         const identity = identityOf(req);
-        if (!isAdmin(identity)) throw new HeraldError('forbidden', `${action} of an MCP server needs the admin permission`, { permission: 'admin' });
+        if (!isAdmin(identity))
+          throw new HeraldError('forbidden', `${action} of an MCP server needs the admin permission`, { permission: 'admin' });
         const monitor = deps.mcp.get((req.params as { name: string }).name, 'name');
         await monitor[action]();
         return monitor.view();
@@ -108,12 +135,21 @@ async function streamCall(req: FastifyRequest, reply: FastifyReply, deps: McpRou
   deps.calls.authorize(caller, tool, params);
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': req.id });
-  const send = (event: string, body: Record<string, unknown>) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...body, timestamp: Date.now() })}\n\n`);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': req.id,
+  });
+  const send = (event: string, body: Record<string, unknown>) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...body, timestamp: Date.now() })}\n\n`);
   const abort = new AbortController();
   res.once('close', () => abort.abort());
   try {
-    const outcome = await deps.calls.execute(caller, tool, params, { signal: abort.signal, onChunk: (chunk) => send('chunk', { ...chunk }) });
+    const outcome = await deps.calls.execute(caller, tool, params, {
+      signal: abort.signal,
+      onChunk: (chunk) => send('chunk', { ...chunk }),
+    });
     send('complete', { content: '', result: outcome.result });
   } catch (err) {
     if (!abort.signal.aborted) {

@@ -38,7 +38,10 @@ export function McpView() {
       <div className="glass panel view-title">
         <div>
           <h2>MCP servers</h2>
-          <p>Status, circuit breaker and health of each server Herald watches; call their tools with a form made from each tool's input schema.</p>
+          <p>
+            Status, circuit breaker and health of each server Herald watches; call their tools with a form made from each tool's input
+            schema.
+          </p>
         </div>
         <Button size="sm" icon="refresh" onClick={mcp.reload}>
           Refresh
@@ -75,7 +78,11 @@ export function McpView() {
           </div>
           {current && (
             <Panel title={`Tools of ${current}`} className="mcp-tools">
-              <ToolRunner server={current} tools={tools.server === current ? tools.list : undefined} error={tools.server === current ? tools.error : undefined} />
+              <ToolRunner
+                server={current}
+                tools={tools.server === current ? tools.list : undefined}
+                error={tools.server === current ? tools.error : undefined}
+              />
             </Panel>
           )}
         </div>

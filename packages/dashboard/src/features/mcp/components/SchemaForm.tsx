@@ -31,7 +31,12 @@ export function SchemaForm({
               {field.isRequired ? ' *' : ''}
             </label>
             {field.kind === 'boolean' ? (
-              <input {...common} type="checkbox" checked={value === 'true'} onChange={(e) => onChange(field.name, e.target.checked ? 'true' : 'false')} />
+              <input
+                {...common}
+                type="checkbox"
+                checked={value === 'true'}
+                onChange={(e) => onChange(field.name, e.target.checked ? 'true' : 'false')}
+              />
             ) : field.kind === 'enum' ? (
               <select {...common} className="select" value={value} onChange={(e) => onChange(field.name, e.target.value)}>
                 {!field.isRequired && <option value="">(none)</option>}

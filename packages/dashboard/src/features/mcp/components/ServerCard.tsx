@@ -3,7 +3,12 @@ import { Button } from '../../../components/ui/Button';
 import { Sparkline } from '../../../components/ui/Sparkline';
 import type { LatencyHistory } from '../latency-history';
 
-const STATUS_TONE: Record<McpServerSummary['status'], 'ok' | 'warn' | 'bad' | 'off'> = { active: 'ok', degraded: 'warn', inactive: 'bad', disabled: 'off' };
+const STATUS_TONE: Record<McpServerSummary['status'], 'ok' | 'warn' | 'bad' | 'off'> = {
+  active: 'ok',
+  degraded: 'warn',
+  inactive: 'bad',
+  disabled: 'off',
+};
 
 /** One server: status, circuit, latency sparkline, last check, tools, and the admin's switches. */
 export function ServerCard({
@@ -23,7 +28,13 @@ export function ServerCard({
 }) {
   const check = server.last_check;
   return (
-    <article className="glass panel mcp-server" data-testid="mcp-server" data-name={server.name} data-status={server.status} aria-current={isSelected ? 'true' : undefined}>
+    <article
+      className="glass panel mcp-server"
+      data-testid="mcp-server"
+      data-name={server.name}
+      data-status={server.status}
+      aria-current={isSelected ? 'true' : undefined}
+    >
       <header className="mcp-server-head">
         <button type="button" className="mcp-server-name" onClick={onSelect} aria-pressed={isSelected}>
           {server.name}
@@ -31,7 +42,12 @@ export function ServerCard({
         <span className="mcp-badge" data-tone={STATUS_TONE[server.status]} data-testid="mcp-status">
           {server.status}
         </span>
-        <span className="mcp-badge" data-tone={server.circuit_state === 'closed' ? 'ok' : server.circuit_state === 'open' ? 'bad' : 'warn'} data-testid="mcp-circuit" title="Circuit breaker">
+        <span
+          className="mcp-badge"
+          data-tone={server.circuit_state === 'closed' ? 'ok' : server.circuit_state === 'open' ? 'bad' : 'warn'}
+          data-testid="mcp-circuit"
+          title="Circuit breaker"
+        >
           circuit {server.circuit_state.replace('_', '-')}
         </span>
       </header>

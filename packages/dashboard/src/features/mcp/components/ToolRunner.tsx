@@ -60,15 +60,20 @@ export function ToolRunner({ server, tools, error }: { server: string; tools: Mc
           {call.state === 'running' ? 'Running…' : `Call ${tool.name}`}
         </Button>
         <span className="metric-sub">
-          needs <code>call:mcp.{server}.{tool.name}</code>
+          needs{' '}
+          <code>
+            call:mcp.{server}.{tool.name}
+          </code>
         </span>
       </div>
       {call.chunks.length > 0 && (
         <div className="mcp-progress" data-testid="mcp-progress" aria-live="polite">
           {last?.total ? <progress max={last.total} value={last.progress ?? 0} /> : null}
           <span>
-            {last?.progress !== undefined ? `Progress ${last.progress}${last.total ? ` of ${last.total}` : ''}` : String(last?.content ?? '')} ·{' '}
-            {call.chunks.length} update{call.chunks.length === 1 ? '' : 's'}
+            {last?.progress !== undefined
+              ? `Progress ${last.progress}${last.total ? ` of ${last.total}` : ''}`
+              : String(last?.content ?? '')}{' '}
+            · {call.chunks.length} update{call.chunks.length === 1 ? '' : 's'}
           </span>
         </div>
       )}

@@ -37,7 +37,10 @@ export function useToolCall(): ToolCallState & { run(server: string, tool: strin
         (result) => generation.current === mine && setCall((c) => ({ ...c, state: 'done', result, durationMs: Date.now() - startedAtMs })),
         (err: unknown) => {
           if (generation.current !== mine) return;
-          const error = err instanceof HeraldRequestError ? { code: err.code, message: err.message } : { code: 'error', message: (err as Error).message };
+          const error =
+            err instanceof HeraldRequestError
+              ? { code: err.code, message: err.message }
+              : { code: 'error', message: (err as Error).message };
           setCall((c) => ({ ...c, state: 'failed', error, durationMs: Date.now() - startedAtMs }));
         },
       );
