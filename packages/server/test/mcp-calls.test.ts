@@ -301,6 +301,20 @@ describe('MCP HTTP API', () => {
     expect(text((await http(server, 'POST', '/api/mcp/servers/remote/tools/echo', { message: 'back' })).body)).toBe('Echo: back');
   });
 
+  it('declares its routes and Herald\'s /mcp endpoint in the OpenAPI document', async () => {
+    const paths = Object.keys((await http(server, 'GET', '/openapi.json')).body.paths as object);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/mcp/servers',
+        '/api/v1/events/mcp-list',
+        '/api/mcp/servers/{name}/tools',
+        '/api/mcp/servers/{name}/tools/{tool}',
+        '/api/mcp/servers/{name}/enable',
+        '/mcp',
+      ]),
+    );
+  });
+
   it('restarts a stdio server on reconnect', async () => {
     const before = (await http(server, 'GET', '/api/mcp/servers')).body.servers[0].pid as number;
     const after = await http(server, 'POST', '/api/mcp/servers/everything/reconnect');
