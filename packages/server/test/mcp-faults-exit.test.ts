@@ -16,6 +16,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer({
+    limits: { callTimeoutMs: 800 },
     mcp: {
       servers: [
         everythingStdio('crashy', FAST),
@@ -79,6 +80,28 @@ describe('MCP server monitor', () => {
     expect(refused.body.error).toMatchObject({ code: 'upstream_unavailable', details: { server: 'broken', status: 'disabled' } });
     const reconnect = await http(server, 'POST', '/api/mcp/servers/broken/reconnect');
     expect(reconnect.body.error.code).toBe('upstream_unavailable');
+    watcher.close();
+  }, 20_000);
+
+  it('cancels a call that runs past limits.callTimeoutMs with call_timeout, and the server keeps answering', async () => {
+    const watcher = await watch('crashy');
+    await watcher.request('subscribe', { event_types: ['mcp.tool.called'], filters: { outcome: ['timeout'] } });
+    const caller = await TestClient.connect(server.wsUrl);
+    await caller.waitFor((m) => m.type === 'connected');
+    const reply = await caller.request(
+      'call',
+      { tool: 'mcp.call', params: { server: 'crashy', name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } } },
+      10_000,
+    );
+    expect(reply).toMatchObject({ type: 'error', code: 'call_timeout', details: { timeout_ms: 800 } });
+    const called = await watcher.waitFor(eventFrame('mcp.tool.called'), 5_000);
+    expect(eventOf(called).data).toMatchObject({ server: 'crashy', tool: 'trigger-long-running-operation', outcome: 'timeout' });
+    const echo = await caller.request('call', {
+      tool: 'mcp.call',
+      params: { server: 'crashy', name: 'echo', arguments: { message: 'alive' } },
+    });
+    expect(echo).toMatchObject({ type: 'result', data: { content: [{ text: 'Echo: alive' }] } });
+    caller.close();
     watcher.close();
   }, 20_000);
 });

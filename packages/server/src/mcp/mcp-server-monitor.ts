@@ -137,7 +137,7 @@ export class McpServerMonitor {
       this.lastCheck = result;
       const data: Record<string, unknown> = { mcp_name: this.name, status: result.status, latency_ms: result.latency_ms };
       if (result.error !== undefined) data.error = result.error;
-      this.options.publish('mcp_health_check', result.status === 'healthy' ? 'debug' : 'warning', data);
+      this.emit('mcp_health_check', result.status === 'healthy' ? 'debug' : 'warning', data);
       if (result.status === 'healthy') this.onHealthy();
       else this.onUnhealthy(result);
       return result;
@@ -277,7 +277,7 @@ export class McpServerMonitor {
     }
     this.publishCircuit(t);
     if (this.breaker.failedCycles >= this.config.autoDisableAfterCycles) {
-      this.options.publish('mcp_auto_disabled', 'critical', { mcp_name: this.name, failure_cycles: this.breaker.failedCycles });
+      this.emit('mcp_auto_disabled', 'critical', { mcp_name: this.name, failure_cycles: this.breaker.failedCycles });
       void this.disable(`auto-disabled after ${this.breaker.failedCycles} failed cycles`);
       return;
     }
@@ -361,7 +361,7 @@ export class McpServerMonitor {
     const old = this.currentStatus;
     if (old === status) return;
     this.currentStatus = status;
-    this.options.publish('mcp_status_change', STATUS_SEVERITY[status], {
+    this.emit('mcp_status_change', STATUS_SEVERITY[status], {
       mcp_name: this.name,
       old_status: old,
       new_status: status,
@@ -370,8 +370,13 @@ export class McpServerMonitor {
     this.options.logger.info({ mcp: this.name, old_status: old, new_status: status, reason }, 'MCP server status changed');
   }
 
+  /** Publishes one event, unless the monitor stopped (a check that was in flight then has nothing to report). */
+  private emit(type: string, severity: string, data: Record<string, unknown>): void {
+    if (!this.isStopped) this.options.publish(type, severity, data);
+  }
+
   private publishCircuit(t: CircuitTransition): void {
-    this.options.publish('circuit_breaker_state', CIRCUIT_SEVERITY[t.state], {
+    this.emit('circuit_breaker_state', CIRCUIT_SEVERITY[t.state], {
       mcp_name: this.name,
       state: t.state,
       previous_state: t.previousState,
