@@ -27,8 +27,19 @@ export function registerMcpEndpointRoutes(app: FastifyInstance, deps: HeraldMcpS
         void transport.close();
         void server.close();
       });
-      await server.connect(transport);
-      await transport.handleRequest(req.raw, reply.raw, req.body);
+      try {
+        await server.connect(transport);
+        await transport.handleRequest(req.raw, reply.raw, req.body);
+      } catch (err) {
+        // The reply is hijacked: Fastify's error handler cannot answer for us.
+        req.log.error({ err }, 'the MCP endpoint failed');
+        if (!reply.raw.headersSent) {
+          reply.raw.writeHead(500, { 'content-type': 'application/json' });
+          reply.raw.end(
+            JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error; see the server log' }, id: null }),
+          );
+        }
+      }
     },
   );
   const notAllowed = async (_req: unknown, reply: import('fastify').FastifyReply) =>
