@@ -1,33 +1,16 @@
 import { ErrorCode as McpErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpHealthCheck, McpServerSummary, McpStatus } from '@herald/protocol';
 import type { McpServerConfig } from '../config/config-schema.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { CircuitBreaker, type CircuitState, type CircuitTransition } from './circuit-breaker.js';
+import { errorText, toCallError } from './mcp-call-error.js';
 import { McpConnection, type McpCallOptions, type McpServerInfo } from './mcp-connection.js';
 
-/** `active`: answering; `degraded`: failing checks, circuit still closed; `inactive`: down or circuit open; `disabled`: off until an admin enables it. */
-export type McpStatus = 'active' | 'degraded' | 'inactive' | 'disabled';
+/** One health check's outcome, as `mcp_health_check` and `last_check` report it. */
+export type HealthCheckResult = McpHealthCheck;
 
-/** One health check's outcome, as `mcp_health_check` reports it. */
-export interface HealthCheckResult {
-  status: 'healthy' | 'unhealthy' | 'timeout';
-  latency_ms: number;
-  error?: string;
-  checked_at: string;
-}
-
-/** A server as the API and the `mcp.list_servers` tool show it. */
-export interface McpServerView {
-  name: string;
-  transport: 'stdio' | 'http';
-  status: McpStatus;
-  circuit_state: CircuitState;
-  failures: number;
-  failure_cycles: number;
-  last_check?: HealthCheckResult;
-  tools: Array<{ name: string; description?: string }>;
-  server_info?: McpServerInfo['serverInfo'];
-  pid?: number;
-}
+/** A server as the API and the `mcp.list_servers` tool show it (the protocol's shape). */
+export type McpServerView = McpServerSummary;
 
 /** Where the monitor's events go (published by Herald as `source: "mcp-monitor"`). */
 export type McpEventSink = (type: string, severity: string, data: Record<string, unknown>) => void;
@@ -383,28 +366,4 @@ export class McpServerMonitor {
       failures: t.failures,
     });
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function toCallError(err: unknown, server: string, tool: string, timeoutMs: number): HeraldError {
-  if (err instanceof HeraldError) return err;
-  if (err instanceof McpError) {
-    if (err.code === McpErrorCode.RequestTimeout)
-      return new HeraldError('call_timeout', `"${server}/${tool}" did not finish within ${timeoutMs} ms; it was cancelled`, {
-        timeout_ms: timeoutMs,
-        server,
-        tool,
-      });
-    if (err.code === McpErrorCode.ConnectionClosed)
-      return new HeraldError('upstream_unavailable', `MCP server "${server}" went away during the call to "${tool}"`, { server, tool });
-    return new HeraldError(
-      'upstream_error',
-      `MCP server "${server}" answered the call to "${tool}" with an error (${err.code}): ${err.message}`,
-      { server, tool, mcp_code: err.code },
-    );
-  }
-  return new HeraldError('upstream_error', `the call to "${server}/${tool}" failed: ${errorText(err)}`, { server, tool });
 }
