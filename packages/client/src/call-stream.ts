@@ -33,7 +33,7 @@ const CHUNK_BUFFER = 10_000;
  *
  * @example
  * ```ts
- * const reply = client.stream('mcp.call', { server: 'everything', name: 'longRunningOperation', arguments: { steps: 3 } });
+ * const reply = client.stream('mcp.call', { server: 'everything', name: 'trigger-long-running-operation', arguments: { duration: 3, steps: 3 } });
  * for await (const chunk of reply) console.log(chunk.progress, '/', chunk.total);
  * console.log(await reply.result);
  * ```

@@ -8,6 +8,7 @@ import { PublishQueue, type OutgoingEvent, type PublishEvent, type PublishResult
 import type { ContextSwitchResult, HistoryRequest, PingResult } from './request-types.js';
 import type { OutgoingFrame } from './request-tracker.js';
 import { CallStream, type CallOptions } from './call-stream.js';
+import { McpClient } from './mcp-client.js';
 import { emits, withCorrelation, type CorrelatedPublisher, type EmitsOptions, type Publisher } from './service-helpers.js';
 import type { Subscription, SubscribeOptions } from './subscription.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
@@ -36,6 +37,8 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   readonly #subscriptions: SubscriptionRegistry;
   /** The org of the last successful contextSwitch, re-applied on every new connection. */
   #contextOrg: string | undefined;
+  /** Typed helpers over the `mcp.*` tools: `client.mcp.listServers()`, `client.mcp.callTool(server, name, args)`. */
+  readonly mcp: McpClient = new McpClient(this);
 
   /** Validates the options (a TypeError names every bad one) and, unless `autoConnect: false`, starts connecting. */
   constructor(options: HeraldClientOptions) {

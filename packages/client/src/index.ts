@@ -5,6 +5,8 @@ export type { TokenTransport } from './connection.js';
 export { Subscription } from './subscription.js';
 export { CallStream } from './call-stream.js';
 export type { CallChunk, CallOptions } from './call-stream.js';
+export { McpClient } from './mcp-client.js';
+export type { McpServerSummary, McpToolInfo, McpToolResult } from '@herald/protocol';
 export type { SubscribeOptions, SubscriptionEvents, SubscriptionStats, ReplayInfo } from './subscription.js';
 export type { PublishEvent, PublishResult } from './publish-queue.js';
 export type { HistoryRequest, PingResult, ContextSwitchResult } from './request-types.js';

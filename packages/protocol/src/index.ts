@@ -65,5 +65,7 @@ export type { ValidationProblem } from './issues.js';
 export { ok, fail } from './result.js';
 export type { DecodeResult, DecodeError } from './result.js';
 
+export type { McpStatus, McpCircuitState, McpHealthCheck, McpServerSummary, McpToolInfo, McpToolResult } from './mcp.js';
+
 /** Version of the WebSocket protocol described in docs/protocol.md. */
 export const PROTOCOL_VERSION = 1;

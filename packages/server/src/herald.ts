@@ -19,6 +19,8 @@ import { registerConnectionRoutes } from './gateway/routes/connection-routes.js'
 import { buildHttpApp } from './gateway/http-app.js';
 import { findDashboardDir, registerDashboardRoutes } from './gateway/routes/dashboard-routes.js';
 import { registerEventRoutes } from './gateway/routes/event-routes.js';
+import { registerMcpEndpointRoutes } from './gateway/routes/mcp-endpoint-routes.js';
+import { registerMcpRoutes } from './gateway/routes/mcp-routes.js';
 import { registerSystemRoutes } from './gateway/routes/system-routes.js';
 import { WsEndpoint } from './gateway/ws-endpoint.js';
 import { HistoryService } from './history/history-service.js';
@@ -26,6 +28,8 @@ import { Hub } from './hub/hub.js';
 import { Publisher } from './hub/publisher.js';
 import { ReplayBuffer } from './hub/replay-buffer.js';
 import { createLogger, type Logger } from './logging/create-logger.js';
+import { McpRegistry } from './mcp/mcp-registry.js';
+import { mcpTools } from './mcp/mcp-tools.js';
 import { Metrics } from './metrics/metrics.js';
 import { EventRegistry } from './registry/event-registry.js';
 import type { EventStore } from './store/event-store.js';
@@ -166,8 +170,29 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const audit = new AuditLog(publishAsSystem, logger, config.lifecycleEvents);
   registerEventRoutes(app, { publisher, publishLimiter, history, store, registry: eventRegistry });
 
+  const mcp = new McpRegistry({
+    servers: config.mcp.servers,
+    publish: (type, severity, data) => publishAsSystem([{ type, source: 'mcp-monitor', severity, data }]),
+    logger,
+  });
   const tools = new ToolRegistry();
-  tools.registerAll(metricsTools({ snapshot: () => metrics.snapshot() }));
+  tools.registerAll(
+    metricsTools({
+      snapshot: () => metrics.snapshot(),
+      sections: async () => ({ mcp: { servers: mcp.all().map((m) => ({ name: m.name, status: m.status })) } }),
+    }),
+  );
+  tools.registerAll(
+    mcpTools({
+      registry: mcp,
+      maxArgumentsBytes: config.mcp.maxArgumentsBytes,
+      callTimeoutMs: config.limits.callTimeoutMs,
+      publishCalled: (data, org) =>
+        void publishAsSystem([{ type: 'mcp.tool.called', source: 'mcp-monitor', severity: data.outcome === 'ok' ? 'info' : 'warning', data, ...(org !== undefined ? { org } : {}) }]).catch(
+          (err: unknown) => logger.warn({ err }, 'could not publish mcp.tool.called'),
+        ),
+    }),
+  );
   const calls = new CallRunner({
     defaultTimeoutMs: config.limits.callTimeoutMs,
     maxConcurrentPerConnection: config.limits.maxConcurrentCallsPerConnection,
@@ -178,6 +203,9 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
   ws.attach(app.server);
   registerConnectionRoutes(app, { registry, hub, ws });
+  registerMcpRoutes(app, { mcp, tools, calls });
+  registerMcpEndpointRoutes(app, { publisher, history, store, registry: eventRegistry, version: VERSION });
+  await mcp.start();
   if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
 
   await app.listen({ host: config.host, port: config.port });
@@ -213,6 +241,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       isReady = false;
       for (const t of timers) clearInterval(t);
       calls.stop();
+      await mcp.stop();
       await ws.stop();
       await app.close();
       publisher.stop();

@@ -7,6 +7,7 @@ import { LiveFeedView } from '../features/live-feed/components/LiveFeedView';
 import { PublishView } from '../features/publish/components/PublishView';
 import { SubscriptionsView } from '../features/subscriptions/components/SubscriptionsView';
 import { SystemView } from '../features/system/components/SystemView';
+import { McpView } from '../features/mcp/components/McpView';
 import { Icon } from '../components/ui/Icon';
 import { useSession } from '../realtime/session-context';
 import { Button } from '../components/ui/Button';
@@ -30,6 +31,7 @@ export function Dashboard() {
         {view === 'history' && <HistoryView filter={filter} onFilterChange={setFilter} />}
         {view === 'analytics' && <AnalyticsView onNavigate={setView} />}
         {view === 'system' && <SystemView />}
+        {view === 'mcp' && <McpView />}
         {view === 'publish' && <PublishView onNavigate={setView} />}
       </main>
     </div>

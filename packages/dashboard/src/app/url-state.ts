@@ -7,6 +7,7 @@ export const VIEWS = [
   { id: 'history', label: 'History' },
   { id: 'analytics', label: 'Analytics' },
   { id: 'system', label: 'System' },
+  { id: 'mcp', label: 'MCP' },
   { id: 'publish', label: 'Publish' },
 ] as const;
 

@@ -70,6 +70,49 @@ export const storeRetentionSchema = z.strictObject({
   intervalMs: positiveInt('ms').default(60_000),
 });
 
+/** MCP server names become permission segments (`call:mcp.<server>.<tool>`), so no dots or stars. */
+const MCP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * One MCP server Herald connects to and watches: a command it starts over
+ * stdio (`command`, `args`, `env`, `cwd`) or a streamable HTTP endpoint
+ * (`url`, `headers`). Defaults are those of DESIGN.md section 9.
+ */
+export const mcpServerSchema = z
+  .strictObject({
+    /** Unique name: letters, digits, `_` and `-` (it appears in `call:mcp.<name>.<tool>`). */
+    name: z.string().regex(MCP_NAME, 'must be 1-64 letters, digits, "_" or "-" (no dots: it is part of call:mcp.<name>.<tool>)'),
+    /** Program to start for a stdio server. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** Extra environment variables for the stdio server (added to a safe default set). */
+    env: z.record(z.string(), z.string()).default({}),
+    /** Working directory of the stdio server. */
+    cwd: z.string().min(1).optional(),
+    /** Streamable HTTP endpoint of a remote server. */
+    url: z.url({ error: 'must be an http(s) URL such as http://127.0.0.1:3001/mcp' }).optional(),
+    /** Headers sent with every HTTP request (an Authorization header, say). */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Time between health checks (`ping`), ms. */
+    healthCheckIntervalMs: positiveInt('ms').default(10_000),
+    /** Longest a health check may take before it counts as failed, ms. */
+    healthCheckTimeoutMs: positiveInt('ms').default(5_000),
+    /** Longest a start may take (process spawn or HTTP session, then the MCP handshake and tool list), ms. */
+    connectTimeoutMs: positiveInt('ms').default(10_000),
+    /** Failed checks in a row that open the circuit (one failed cycle). */
+    failureThreshold: positiveInt('checks').default(3),
+    /** Time the circuit stays open before one probe decides, ms. */
+    openMs: positiveInt('ms').default(30_000),
+    /** Failed cycles after which the server is disabled until an admin enables it. */
+    autoDisableAfterCycles: positiveInt('cycles').default(5),
+  })
+  .check((ctx) => {
+    const s = ctx.value;
+    if ((s.command === undefined) === (s.url === undefined)) {
+      ctx.issues.push({ code: 'custom', input: s, path: s.command === undefined ? ['command'] : ['url'], message: 'give either "command" (a stdio server) or "url" (a streamable HTTP server), not both and not neither' });
+    }
+  });
+
 export const configSchema = z.strictObject({
   /** Address to listen on. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -123,6 +166,21 @@ export const configSchema = z.strictObject({
   compressionThresholdBytes: nonNegativeInt('bytes').default(1024),
   /** Serve the dashboard at `/`. */
   dashboard: z.boolean().default(true),
+  /** MCP servers to connect to, watch and offer as `mcp.*` tools (DESIGN.md section 9; see docs/mcp.md). */
+  mcp: z
+    .strictObject({
+      servers: z.array(mcpServerSchema).default([]),
+      /** Largest `arguments` of one MCP tool call, bytes of JSON (larger ones get `payload_too_large`). */
+      maxArgumentsBytes: positiveInt('bytes').default(32_768),
+    })
+    .check((ctx) => {
+      const seen = new Set<string>();
+      ctx.value.servers.forEach((server, i) => {
+        if (seen.has(server.name)) ctx.issues.push({ code: 'custom', input: server.name, path: ['servers', i, 'name'], message: `"${server.name}" names two servers; names must be unique` });
+        seen.add(server.name);
+      });
+    })
+    .default({ servers: [], maxArgumentsBytes: 32_768 }),
   /** Event registry additions and overrides. */
   registry: z.array(eventTypeDefinitionInputSchema).default([]),
 });
@@ -130,3 +188,4 @@ export const configSchema = z.strictObject({
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type HeraldConfigInput = z.input<typeof configSchema>;
 export type LimitsConfig = HeraldConfig['limits'];
+export type McpServerConfig = HeraldConfig['mcp']['servers'][number];

@@ -104,6 +104,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_COMPRESSION', 'compression', 'boolean', DEFAULTS.compression, 'negotiate permessage-deflate; each event is compressed once for every client that asked'),
   server('HERALD_COMPRESSION_THRESHOLD_BYTES', 'compressionThresholdBytes', 'integer', DEFAULTS.compressionThresholdBytes, 'smallest event sent compressed, bytes'),
   server('HERALD_DASHBOARD', 'dashboard', 'boolean', DEFAULTS.dashboard, 'serve the dashboard at /'),
+  server('HERALD_MCP_MAX_ARGUMENTS_BYTES', 'mcp.maxArgumentsBytes', 'integer', DEFAULTS.mcp.maxArgumentsBytes, 'largest arguments of one MCP tool call, bytes of JSON (the servers themselves go in the config file: mcp.servers)'),
   ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_LIMITS_${screamingSnake(key)}`, `limits.${key}`, 'integer', DEFAULTS.limits[key as keyof LimitsConfig], meaning),
   ),

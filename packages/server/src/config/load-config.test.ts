@@ -177,7 +177,7 @@ describe('loadConfig', () => {
         Object.entries(value).flatMap(([k, v]) =>
           v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
         );
-      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry');
+      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry' && key !== 'mcp.servers');
       expect(missing).toEqual([]);
     });
 
@@ -421,5 +421,47 @@ describe('suggestName', () => {
   it('suggests nothing when every candidate is far', () => {
     expect(suggestName('zzz', ['limits', 'host'])).toBeUndefined();
     expect(suggestName('PROT', ['PORT', 'HOST'])).toBe('PORT');
+  });
+});
+
+describe('mcp.servers', () => {
+  it('reads stdio and HTTP servers with the defaults of the design', () => {
+    writeFile('herald.config.json', JSON.stringify({ mcp: { servers: [{ name: 'everything', command: 'node', args: ['server.js'] }, { name: 'remote', url: 'http://127.0.0.1:3001/mcp' }] } }));
+    const config = load();
+    expect(config.mcp.servers[0]).toMatchObject({ name: 'everything', command: 'node', args: ['server.js'], env: {}, healthCheckIntervalMs: 10_000, healthCheckTimeoutMs: 5_000, failureThreshold: 3, openMs: 30_000, autoDisableAfterCycles: 5 });
+    expect(config.mcp.servers[1]).toMatchObject({ name: 'remote', url: 'http://127.0.0.1:3001/mcp', headers: {} });
+  });
+
+  it('names the bad key of a server entry and the fix', () => {
+    writeFile(
+      'herald.config.json',
+      JSON.stringify({
+        mcp: {
+          servers: [
+            { name: 'a.b', command: 'node' },
+            { name: 'both', command: 'node', url: 'http://127.0.0.1:1/mcp' },
+            { name: 'neither' },
+            { name: 'x', command: 'node', healthCheckIntervalMs: 0, commnd: 'y' },
+            { name: 'x', url: 'not a url' },
+          ],
+        },
+      }),
+    );
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^herald\.config\.json: mcp\.servers\[0\]\.name = "a\.b": must be 1-64 letters, digits/),
+        expect.stringMatching(/^herald\.config\.json: mcp\.servers\[1\]\.url.*either "command" .* or "url"/),
+        expect.stringMatching(/^herald\.config\.json: mcp\.servers\[2\]\.command.*either "command"/),
+        expect.stringMatching(/^herald\.config\.json: mcp\.servers\[3\]\.healthCheckIntervalMs = 0: must be greater than 0/),
+        'herald.config.json: mcp.servers[3].commnd: unknown key (did you mean "command"?)',
+        expect.stringMatching(/^herald\.config\.json: mcp\.servers\[4\]\.url = "not a url": must be an http\(s\) URL/),
+      ]),
+    );
+  });
+
+  it('refuses two servers with the same name', () => {
+    writeFile('herald.config.json', JSON.stringify({ mcp: { servers: [{ name: 'x', command: 'a' }, { name: 'x', command: 'b' }] } }));
+    expect(problemsOf({})).toEqual([expect.stringMatching(/mcp\.servers\[1\]\.name.*"x" names two servers/)]);
   });
 });

@@ -147,9 +147,9 @@ export function redactQueryToken(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }
 
-/** The API and metrics need a token; health, docs and the dashboard's files do not. */
+/** The API, metrics and the MCP endpoint need a token; health, docs and the dashboard's files do not. */
 function needsToken(path: string): boolean {
-  return path.startsWith('/api/') || path === '/api' || path === '/metrics';
+  return path.startsWith('/api/') || path === '/api' || path === '/metrics' || path === '/mcp';
 }
 
 /** The identity the auth hook attached; routes behind it always have one. */

@@ -57,7 +57,7 @@ function def(
 
 /** Every event type the seeds name, with the filters seed 001 offers. */
 export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
-  def('mcp_status_change', 'mcp', 'MCP status change', 'An MCP server went active, inactive or degraded.', '🔴', [
+  def('mcp_status_change', 'mcp', 'MCP status change', 'An MCP server went active, degraded, inactive or disabled.', '🔴', [
     mcpNames,
     { name: 'old_status', label: 'Old status', type: 'select', path: 'data.old_status', options: mcpStatus },
     { name: 'new_status', label: 'New status', type: 'select', path: 'data.new_status', options: mcpStatus },
@@ -70,12 +70,17 @@ export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
   ]),
   def('mcp_health_check', 'mcp', 'MCP health check', 'The result of a health check of an MCP server.', '🏥', [
     mcpNames,
-    { name: 'health_status', label: 'Health status', type: 'select', path: 'data.health_status', options: ['healthy', 'unhealthy', 'timeout'] },
+    { name: 'health_status', label: 'Health status', type: 'select', path: 'data.status', options: ['healthy', 'unhealthy', 'timeout'] },
     severityField,
   ]),
   def('mcp_auto_disabled', 'mcp', 'MCP auto-disabled', 'An MCP server was disabled after repeated failures.', '⛔', [
     mcpNames,
     { name: 'min_failure_cycles', label: 'Min failure cycles', type: 'number', path: 'data.failure_cycles', operator: 'gte' },
+  ]),
+  def('mcp.tool.called', 'mcp', 'MCP tool called', 'A tool of an MCP server was called (server, tool, user, duration_ms, outcome).', '🛠️', [
+    { name: 'mcp_servers', label: 'MCP servers', type: 'multiselect', path: 'data.server' },
+    { name: 'mcp_tool', label: 'Tool', type: 'text', path: 'data.tool' },
+    { name: 'outcome', label: 'Outcome', type: 'select', path: 'data.outcome', options: ['ok', 'error', 'timeout', 'cancelled'] },
   ]),
   def('user_login', 'user', 'User login', 'A user logged in.', '🔑', [userRoles], ['info', 'warning', 'error']),
   def('user_action', 'user', 'User action', 'A user performed an action.', '👤', [

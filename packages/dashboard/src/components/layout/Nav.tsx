@@ -7,6 +7,7 @@ const ICONS: Record<ViewId, IconName> = {
   history: 'clock',
   analytics: 'chart',
   system: 'cpu',
+  mcp: 'plug',
   publish: 'send',
 };
 
