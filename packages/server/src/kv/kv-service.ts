@@ -49,12 +49,12 @@ export class KvService {
   /** Stores `value` (any JSON value) for `ttlS` seconds, or forever when undefined. */
   async set(org: string | undefined, key: string, value: unknown, ttlS?: number): Promise<KvItem> {
     checkKey(key);
-    if (value === undefined) throw new HeraldError('invalid_params', 'value is required: any JSON value (use kv.delete to remove a key)', { path: 'value' });
+    if (value === undefined) throw new HeraldError('invalid_params', 'value is required: any JSON value (use kv.delete to remove a key)', { path: 'params.value' });
     const json = JSON.stringify(value);
     const size = Buffer.byteLength(json);
     if (size > KV_MAX_VALUE_BYTES) {
       throw new HeraldError('payload_too_large', `the value of "${key}" is ${size} bytes as JSON; a KV value may hold at most ${KV_MAX_VALUE_BYTES} bytes (64 KiB)`, {
-        path: 'value',
+        path: 'params.value',
         size_bytes: size,
         max_bytes: KV_MAX_VALUE_BYTES,
       });
@@ -105,10 +105,10 @@ export class KvService {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || !KV_KEY_PATTERN.test(key)) {
-    throw new HeraldError('invalid_params', `key ${JSON.stringify(String(key).slice(0, 40))} is not a KV key: use 1 to 256 letters, digits or _ . : / -`, { path: 'key' });
+    throw new HeraldError('invalid_params', `key ${JSON.stringify(String(key).slice(0, 40))} is not a KV key: use 1 to 256 letters, digits or _ . : / -`, { path: 'params.key' });
   }
 }
 
 function notFound(key: string): HeraldError {
-  return new HeraldError('not_found', `no key "${key}" (it never existed, was deleted or expired)`, { path: 'key', key });
+  return new HeraldError('not_found', `no key "${key}" (it never existed, was deleted or expired)`, { path: 'params.key', key });
 }

@@ -80,6 +80,7 @@ async function sendMessage(req: FastifyRequest, reply: FastifyReply, deps: Agent
   // Checked before the stream opens, so a refusal is a plain HTTP error.
   deps.calls.authorize(caller, tool, params);
   parseParams(sendSchema, params);
+  await deps.agents.get(String(params.agent));
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(req.id) });
