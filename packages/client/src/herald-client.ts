@@ -8,6 +8,8 @@ import { PublishQueue, type OutgoingEvent, type PublishEvent, type PublishResult
 import type { ContextSwitchResult, HistoryRequest, PingResult } from './request-types.js';
 import type { OutgoingFrame } from './request-tracker.js';
 import { CallStream, type CallOptions } from './call-stream.js';
+import { AgentsApi } from './agents-api.js';
+import { KvApi } from './kv-api.js';
 import { emits, withCorrelation, type CorrelatedPublisher, type EmitsOptions, type Publisher } from './service-helpers.js';
 import type { Subscription, SubscribeOptions } from './subscription.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
@@ -36,6 +38,10 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   readonly #subscriptions: SubscriptionRegistry;
   /** The org of the last successful contextSwitch, re-applied on every new connection. */
   #contextOrg: string | undefined;
+  /** Agents: list them, send a message and stream the reply. */
+  readonly agents: AgentsApi = new AgentsApi(this);
+  /** The org's key-value store. */
+  readonly kv: KvApi = new KvApi(this);
 
   /** Validates the options (a TypeError names every bad one) and, unless `autoConnect: false`, starts connecting. */
   constructor(options: HeraldClientOptions) {

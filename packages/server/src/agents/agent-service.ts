@@ -1,3 +1,4 @@
+import type { AgentInfo, AgentSendResult } from '@herald/protocol';
 import { isAdmin } from '../auth/identity.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { HeraldConfig } from '../config/config-schema.js';
@@ -10,18 +11,7 @@ import type { AgentTask, TaskRegistry } from './task-registry.js';
 
 type Backend = HeraldConfig['agents']['backends'][number];
 
-/** An agent as listings show it: its definition (when a file describes it) and whether a backend answers it. */
-export interface AgentInfo {
-  name: string;
-  description: string;
-  tools: string[];
-  prompt: string;
-  /** The backend that answers it; null when none is configured (the agent cannot be sent messages). */
-  backend: string | null;
-  is_available: boolean;
-  /** True when a markdown file defines it (so admins can edit or delete it). */
-  has_definition: boolean;
-}
+export type { AgentInfo };
 
 /** What `agents.send` takes. */
 export interface SendRequest {
@@ -31,16 +21,7 @@ export interface SendRequest {
   context?: Record<string, unknown>;
 }
 
-/** What a finished `agents.send` answers (`complete.result`). */
-export interface SendResult {
-  task_id: string;
-  session_id: string;
-  agent: string;
-  /** The text of the reply: the chunks joined, or the unary body's `content`. */
-  content: string;
-  /** The backend's own `result`, or its JSON body when it did not stream. */
-  result?: unknown;
-}
+type SendResult = AgentSendResult;
 
 /** How a send reaches its caller: the call's signal and frames. */
 export interface SendContext {

@@ -1,23 +1,8 @@
+import type { AgentTask, AgentTaskStatus } from '@herald/protocol';
 import { ulid } from 'ulid';
 
-export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-/** One agent request as `agents.task_status` and `GET /api/tasks/:id` show it. */
-export interface AgentTask {
-  task_id: string;
-  agent: string;
-  status: TaskStatus;
-  session_id: string;
-  user: string;
-  /** The org it ran in; absent for org-less callers. */
-  org?: string;
-  created_at: string;
-  updated_at: string;
-  /** Chunks relayed so far. */
-  chunks: number;
-  /** Why it failed or was cancelled. */
-  error?: { code: string; message: string };
-}
+export type { AgentTask };
+export type TaskStatus = AgentTaskStatus;
 
 const FINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
 

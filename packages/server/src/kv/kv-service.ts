@@ -1,25 +1,14 @@
+import { KV_KEY_PATTERN, KV_MAX_VALUE_BYTES, type KvItem } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
 import type { KvEntry, KvStore } from './kv-store.js';
 
-/** Largest value, as JSON text, bytes: 64 KiB whatever `limits.maxPayloadBytes` is. */
-export const KV_MAX_VALUE_BYTES = 64 * 1024;
-/** Keys: 1-256 letters, digits and `_ . : / -`. */
-export const KV_KEY_PATTERN = /^[A-Za-z0-9_.:/-]{1,256}$/;
+/** Largest value, as JSON text, bytes: 64 KiB whatever `limits.maxPayloadBytes` is. Keys: 1-256 letters, digits and `_ . : / -`. */
+export { KV_MAX_VALUE_BYTES, KV_KEY_PATTERN };
 /** Keys per `list` page when the caller names no limit, and at most. */
 export const KV_DEFAULT_PAGE_KEYS = 100;
 export const KV_MAX_PAGE_KEYS = 1000;
 
-/** A key as callers see it: the value parsed back, times in ISO 8601. */
-export interface KvItem {
-  key: string;
-  value: unknown;
-  /** ISO time the key expires; null when it never does. */
-  expires_at: string | null;
-  /** Seconds left before it expires (rounded up); null when it never does. */
-  ttl_s: number | null;
-  updated_at: string;
-  size_bytes: number;
-}
+export type { KvItem };
 
 export interface KvServiceDeps {
   store: KvStore;

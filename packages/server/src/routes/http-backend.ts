@@ -73,7 +73,7 @@ export async function callBackend(req: BackendRequest): Promise<BackendReply> {
   };
   try {
     const textDecoder = new TextDecoder();
-    for await (const part of res.body ?? []) take(decoder.push(textDecoder.decode(part as Uint8Array, { stream: true })));
+    for await (const part of bytesOf(res)) take(decoder.push(textDecoder.decode(part, { stream: true })));
     take(decoder.push(textDecoder.decode()));
     take(decoder.end());
   } catch (err) {
@@ -108,15 +108,35 @@ async function readText(res: Response, req: BackendRequest, maxBytes: number): P
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  for await (const part of res.body ?? []) {
-    bytes += (part as Uint8Array).byteLength;
+  for await (const part of bytesOf(res)) {
+    bytes += part.byteLength;
     if (bytes > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
       throw new HeraldError('upstream_error', `${req.label}: the backend's reply is larger than ${maxBytes} bytes`);
     }
-    text += decoder.decode(part as Uint8Array, { stream: true });
+    text += decoder.decode(part, { stream: true });
   }
   return text + decoder.decode();
+}
+
+/** The body's byte chunks as they arrive (a reader loop: the DOM typings of ReadableStream lack async iteration). */
+async function* bytesOf(res: Response): AsyncGenerator<Uint8Array> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  let isDone = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        isDone = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    // Left early (a malformed line, a limit): close the backend's connection instead of leaving it open.
+    if (!isDone) await reader.cancel().catch(() => undefined);
+  }
 }
 
 function streamFailure(err: unknown, req: BackendRequest): unknown {
