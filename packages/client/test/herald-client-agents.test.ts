@@ -12,7 +12,12 @@ const clients: HeraldClient[] = [];
 beforeAll(async () => {
   backends = await startLoopbackBackends();
   server = await startTestServer({
-    agents: { backends: [{ name: 'echo', url: `${backends.url}/agent` }, { name: 'flaky', url: `${backends.url}/fail` }] },
+    agents: {
+      backends: [
+        { name: 'echo', url: `${backends.url}/agent` },
+        { name: 'flaky', url: `${backends.url}/fail` },
+      ],
+    },
     routes: { sendMessage: { agent: 'echo' } },
   });
 });

@@ -15,8 +15,14 @@ beforeAll(async () => {
   backends = await startLoopbackBackends();
   agentsDir = mkdtempSync(join(tmpdir(), 'herald-agents-'));
   mkdirSync(agentsDir, { recursive: true });
-  writeFileSync(join(agentsDir, 'echo.md'), '---\nname: echo\ndescription: Repeats what it is told\ntools: Read, Grep\n---\nRepeat the message.\n');
-  writeFileSync(join(agentsDir, 'parrot.md'), '---\nname: parrot\ndescription: Also repeats, through the echo backend\nbackend: echo\n---\n');
+  writeFileSync(
+    join(agentsDir, 'echo.md'),
+    '---\nname: echo\ndescription: Repeats what it is told\ntools: Read, Grep\n---\nRepeat the message.\n',
+  );
+  writeFileSync(
+    join(agentsDir, 'parrot.md'),
+    '---\nname: parrot\ndescription: Also repeats, through the echo backend\nbackend: echo\n---\n',
+  );
   writeFileSync(join(agentsDir, 'ghost.md'), '---\nname: ghost\ndescription: Has no backend\n---\n');
   server = await startTestServer({
     apiKeys: [`sender:${SENDER_KEY}:call:agents.send,call:agents.task_status,subscribe:*`],
@@ -75,7 +81,13 @@ describe('agents.send', () => {
     const second = (await send(c, { agent: 'echo', message: 'two' })).at(-1)!.result as { session_id: string };
     expect(second.session_id).toBe(first.session_id);
     const body = (await backends.waitForRequest('/agent', (r) => r.body.message === 'one')).body;
-    expect(body).toMatchObject({ message: 'one', session_id: first.session_id, context: { page: 'home' }, user: 'sender', prompt: 'Repeat the message.' });
+    expect(body).toMatchObject({
+      message: 'one',
+      session_id: first.session_id,
+      context: { page: 'home' },
+      user: 'sender',
+      prompt: 'Repeat the message.',
+    });
     const other = await connected(SENDER_KEY);
     const third = (await send(other, { agent: 'echo', message: 'three' })).at(-1)!.result as { session_id: string };
     expect(third.session_id).not.toBe(first.session_id);
@@ -107,9 +119,18 @@ describe('agents.send', () => {
     expect(unknown[0]).toMatchObject({ type: 'error', code: 'not_found', details: { path: 'agent' } });
     expect(String(unknown[0]!.message)).toContain('the agents are echo, flaky, ghost, oracle, parrot, slowpoke');
     expect((await send(c, { agent: 'ghost', message: 'hi' }))[0]).toMatchObject({ code: 'upstream_unavailable' });
-    expect((await send(c, { agent: 'echo', message: '' }))[0]).toMatchObject({ code: 'invalid_params', details: { path: 'params.message' } });
+    expect((await send(c, { agent: 'echo', message: '' }))[0]).toMatchObject({
+      code: 'invalid_params',
+      details: { path: 'params.message' },
+    });
     c.close();
-    const big = await http(server, 'POST', '/api/agents/echo/messages', { message: 'x'.repeat(70_000) }, { headers: { accept: 'application/json' } });
+    const big = await http(
+      server,
+      'POST',
+      '/api/agents/echo/messages',
+      { message: 'x'.repeat(70_000) },
+      { headers: { accept: 'application/json' } },
+    );
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large', details: { path: 'message' } } } });
   });
 
@@ -121,8 +142,16 @@ describe('agents.send', () => {
     const slow = await send(c, { agent: 'slowpoke', message: 'hi' });
     expect(slow.at(-1)).toMatchObject({ type: 'error', code: 'call_timeout', task_id: slow[0]!.task_id });
     const taskId = String(slow[0]!.task_id);
-    await c.waitFor((m) => m.type === 'event' && (m.event as { type: string; data: { task_id: string } }).type === 'agent_error' && (m.event as { data: { task_id: string } }).data.task_id === taskId);
-    const statuses = c.events().filter((e) => e.type === 'agents.task_status' && (e.data as { task_id: string }).task_id === taskId).map((e) => (e.data as { status: string }).status);
+    await c.waitFor(
+      (m) =>
+        m.type === 'event' &&
+        (m.event as { type: string; data: { task_id: string } }).type === 'agent_error' &&
+        (m.event as { data: { task_id: string } }).data.task_id === taskId,
+    );
+    const statuses = c
+      .events()
+      .filter((e) => e.type === 'agents.task_status' && (e.data as { task_id: string }).task_id === taskId)
+      .map((e) => (e.data as { status: string }).status);
     expect(statuses).toEqual(['queued', 'running', 'failed']);
     await backends.waitForAbort('/slow');
     c.close();
@@ -135,7 +164,12 @@ describe('agents.send', () => {
     c.send({ action: 'call', id: 'x', tool: 'agents.send', params: { agent: 'slowpoke', message: 'wait' } });
     const chunk = await c.waitFor((m) => m.id === 'x' && m.type === 'chunk');
     c.close();
-    await watcher.waitFor((m) => m.type === 'event' && (m.event as { data: { task_id: string; status: string } }).data.task_id === chunk.task_id && (m.event as { data: { status: string } }).data.status === 'cancelled');
+    await watcher.waitFor(
+      (m) =>
+        m.type === 'event' &&
+        (m.event as { data: { task_id: string; status: string } }).data.task_id === chunk.task_id &&
+        (m.event as { data: { status: string } }).data.status === 'cancelled',
+    );
     watcher.close();
   });
 
@@ -148,7 +182,11 @@ describe('agents.send', () => {
     await watcher.waitFor((m) => m.type === 'event' && (m.event as { type: string }).type === 'agent_response');
     const [request, response] = watcher.events();
     expect(request).toMatchObject({ type: 'agent_request', correlation_id: 'conv-77', data: { agent: 'echo', payload: 'follow me' } });
-    expect(response).toMatchObject({ type: 'agent_response', correlation_id: 'conv-77', data: { agent: 'echo', payload: 'echo: follow me', chunks: 3 } });
+    expect(response).toMatchObject({
+      type: 'agent_response',
+      correlation_id: 'conv-77',
+      data: { agent: 'echo', payload: 'echo: follow me', chunks: 3 },
+    });
     c.close();
     watcher.close();
   });
@@ -159,7 +197,12 @@ describe('sendMessage route to an agent', () => {
     const c = await connected();
     const f = await frames(c, { action: 'sendMessage', message: 'What are the top products?' });
     expect(f.at(-1)).toMatchObject({ type: 'complete', content: '' });
-    expect(f.filter((m) => m.type === 'chunk').map((m) => m.content).join('')).toBe('echo: What are the top products?');
+    expect(
+      f
+        .filter((m) => m.type === 'chunk')
+        .map((m) => m.content)
+        .join(''),
+    ).toBe('echo: What are the top products?');
     expect(f.every((m) => typeof m.timestamp === 'number' && m.task_id === f[0]!.task_id)).toBe(true);
     c.close();
   });
@@ -169,20 +212,36 @@ describe('agents over HTTP', () => {
   it('lists definitions and backends, saying which agents can answer', async () => {
     const { body } = await http(server, 'GET', '/api/agents');
     const byName = Object.fromEntries((body.agents as Array<{ name: string }>).map((a) => [a.name, a]));
-    expect(byName.echo).toMatchObject({ description: 'Repeats what it is told', tools: ['Read', 'Grep'], backend: 'echo', is_available: true, has_definition: true });
+    expect(byName.echo).toMatchObject({
+      description: 'Repeats what it is told',
+      tools: ['Read', 'Grep'],
+      backend: 'echo',
+      is_available: true,
+      has_definition: true,
+    });
     expect(byName.parrot).toMatchObject({ backend: 'echo', is_available: true });
     expect(byName.ghost).toMatchObject({ backend: null, is_available: false });
     expect(byName.flaky).toMatchObject({ has_definition: false, is_available: true });
   });
 
   it('writes a definition file with PUT, reads it back, and deletes it (admin only)', async () => {
-    const put = await http(server, 'PUT', '/api/agents/reviewer', { description: 'Reviews code', tools: ['Read'], prompt: 'Be kind.', backend: 'echo' });
+    const put = await http(server, 'PUT', '/api/agents/reviewer', {
+      description: 'Reviews code',
+      tools: ['Read'],
+      prompt: 'Be kind.',
+      backend: 'echo',
+    });
     expect(put).toMatchObject({ status: 201, body: { name: 'reviewer', is_available: true } });
-    expect(readFileSync(join(agentsDir, 'reviewer.md'), 'utf8')).toBe('---\nname: reviewer\ndescription: Reviews code\ntools: Read\nbackend: echo\n---\n\nBe kind.\n');
+    expect(readFileSync(join(agentsDir, 'reviewer.md'), 'utf8')).toBe(
+      '---\nname: reviewer\ndescription: Reviews code\ntools: Read\nbackend: echo\n---\n\nBe kind.\n',
+    );
     expect((await http(server, 'PUT', '/api/agents/reviewer', { description: 'Reviews code well' })).status).toBe(200);
     expect((await http(server, 'GET', '/api/agents/reviewer')).body).toMatchObject({ description: 'Reviews code well', backend: null });
     expect(await http(server, 'PUT', '/api/agents/reviewer', { description: 'x' }, { token: SENDER_KEY })).toMatchObject({ status: 403 });
-    expect(await http(server, 'PUT', '/api/agents/Bad%20Name', { description: 'x' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_params' } } });
+    expect(await http(server, 'PUT', '/api/agents/Bad%20Name', { description: 'x' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_params' } },
+    });
     expect(await http(server, 'DELETE', '/api/agents/reviewer')).toMatchObject({ status: 200, body: { deleted: true } });
     expect(existsSync(join(agentsDir, 'reviewer.md'))).toBe(false);
     expect((await http(server, 'GET', '/api/agents/reviewer')).status).toBe(404);
@@ -200,7 +259,10 @@ describe('agents over HTTP', () => {
     expect(events.map(([e]) => e)).toEqual(['task', 'chunk', 'chunk', 'chunk', 'complete']);
     const taskId = events[0]![1].task_id;
     expect(events.at(-1)![1]).toMatchObject({ task_id: taskId, result: { content: 'echo: over http' } });
-    expect((await http(server, 'GET', `/api/tasks/${taskId}`, undefined, { token: SENDER_KEY })).body).toMatchObject({ status: 'completed', agent: 'echo' });
+    expect((await http(server, 'GET', `/api/tasks/${taskId}`, undefined, { token: SENDER_KEY })).body).toMatchObject({
+      status: 'completed',
+      agent: 'echo',
+    });
     expect((await http(server, 'GET', '/api/tasks')).body.tasks[0]).toMatchObject({ task_id: taskId });
   });
 

@@ -17,7 +17,10 @@ let herald: HeraldHandle;
 let dataDir: string;
 
 beforeAll(async () => {
-  agent = spawn(process.execPath, [join(root, 'examples/echo-agent.mjs')], { env: { ...process.env, PORT: '0', WORD_DELAY_MS: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  agent = spawn(process.execPath, [join(root, 'examples/echo-agent.mjs')], {
+    env: { ...process.env, PORT: '0', WORD_DELAY_MS: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   agentUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the echo agent did not start: ${out}`)), 10_000);
@@ -33,8 +36,15 @@ beforeAll(async () => {
   });
   dataDir = mkdtempSync(join(tmpdir(), 'herald-example-'));
   // The example config as a user runs it from the repository root; only the agent's port differs (it took a free one).
-  const config = loadConfig({ cwd: root, env: {}, argvOverrides: { config: 'examples/herald.config.yaml', port: '0', dataDir, adminToken: TEST_ADMIN_TOKEN, logLevel: 'silent' } });
-  herald = await startHerald({ ...config, dashboard: false, agents: { ...config.agents, backends: [{ ...config.agents.backends[0]!, url: agentUrl }] } }, { logger: pino({ level: 'silent' }) });
+  const config = loadConfig({
+    cwd: root,
+    env: {},
+    argvOverrides: { config: 'examples/herald.config.yaml', port: '0', dataDir, adminToken: TEST_ADMIN_TOKEN, logLevel: 'silent' },
+  });
+  herald = await startHerald(
+    { ...config, dashboard: false, agents: { ...config.agents, backends: [{ ...config.agents.backends[0]!, url: agentUrl }] } },
+    { logger: pino({ level: 'silent' }) },
+  );
 });
 afterAll(async () => {
   await herald?.stop();
@@ -50,7 +60,12 @@ describe('the example echo agent with the example config', () => {
     await c.waitFor((m) => m.type === 'complete');
     const frames = c.messages.filter((m) => m.type !== 'connected');
     expect(frames.map((m) => m.type)).toEqual([...Array(frames.length - 1).fill('chunk'), 'complete']);
-    expect(frames.filter((m) => m.type === 'chunk').map((m) => m.content).join('')).toBe('You said: hello from wscat');
+    expect(
+      frames
+        .filter((m) => m.type === 'chunk')
+        .map((m) => m.content)
+        .join(''),
+    ).toBe('You said: hello from wscat');
     expect(frames.at(-1)).toMatchObject({ content: '', result: { content: 'You said: hello from wscat', result: { words: 5, turn: 1 } } });
     c.close();
   });

@@ -9,7 +9,11 @@ const READ_ONLY_KEY = 'kv-reader-0123456789abcdef0123';
 let server: TestServer;
 beforeAll(async () => {
   // Frames may be larger than a KV value, so that the 64 KiB value limit is what refuses.
-  server = await startTestServer({ limits: { maxPayloadBytes: 256 * 1024 }, jwt: { secret: SECRET }, apiKeys: [`reader:${READ_ONLY_KEY}:call:kv.get,call:kv.list`] });
+  server = await startTestServer({
+    limits: { maxPayloadBytes: 256 * 1024 },
+    jwt: { secret: SECRET },
+    apiKeys: [`reader:${READ_ONLY_KEY}:call:kv.get,call:kv.list`],
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -21,7 +25,8 @@ async function connected(token?: string): Promise<TestClient> {
   return c;
 }
 const call = (c: TestClient, tool: string, params: Record<string, unknown>) => c.request('call', { tool, params });
-const orgToken = (org: string) => mintToken({ secret: SECRET, sub: `user-${org}`, org, permissions: ['call:kv.*', 'subscribe:*'], ttlS: 600 });
+const orgToken = (org: string) =>
+  mintToken({ secret: SECRET, sub: `user-${org}`, org, permissions: ['call:kv.*', 'subscribe:*'], ttlS: 600 });
 
 describe('KV over the socket', () => {
   it('round-trips any JSON value with its expiry and size', async () => {
@@ -33,7 +38,11 @@ describe('KV over the socket', () => {
     expect(got.data).toMatchObject({ key: 'cart:42', value, size_bytes: Buffer.byteLength(JSON.stringify(value)) });
     expect(Date.parse(String((got.data as { expires_at: string }).expires_at)) - Date.now()).toBeGreaterThan(3_500_000);
     expect(await call(c, 'kv.delete', { key: 'cart:42' })).toMatchObject({ type: 'result', data: { key: 'cart:42', deleted: true } });
-    expect(await call(c, 'kv.get', { key: 'cart:42' })).toMatchObject({ type: 'error', code: 'not_found', details: { path: 'params.key' } });
+    expect(await call(c, 'kv.get', { key: 'cart:42' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+      details: { path: 'params.key' },
+    });
     c.close();
   });
 
@@ -51,7 +60,10 @@ describe('KV over the socket', () => {
     for (const k of ['page:a', 'page:b', 'page:c', 'other']) await call(c, 'kv.set', { key: k, value: k });
     const first = (await call(c, 'kv.list', { prefix: 'page:', limit: 2 })).data as { keys: Array<{ key: string }>; next_cursor: string };
     expect(first.keys.map((k) => k.key)).toEqual(['page:a', 'page:b']);
-    const second = (await call(c, 'kv.list', { prefix: 'page:', limit: 2, cursor: first.next_cursor })).data as { keys: Array<{ key: string }>; next_cursor: null };
+    const second = (await call(c, 'kv.list', { prefix: 'page:', limit: 2, cursor: first.next_cursor })).data as {
+      keys: Array<{ key: string }>;
+      next_cursor: null;
+    };
     expect(second).toMatchObject({ keys: [{ key: 'page:c' }], next_cursor: null });
     c.close();
   });
@@ -59,11 +71,24 @@ describe('KV over the socket', () => {
   it('refuses a value over 64 KiB, a bad key and a bad ttl with precise errors, storing nothing', async () => {
     const c = await connected();
     const big = await call(c, 'kv.set', { key: 'big', value: 'x'.repeat(64 * 1024) });
-    expect(big).toMatchObject({ type: 'error', code: 'payload_too_large', details: { path: 'params.value', max_bytes: 65536, size_bytes: 65538 } });
+    expect(big).toMatchObject({
+      type: 'error',
+      code: 'payload_too_large',
+      details: { path: 'params.value', max_bytes: 65536, size_bytes: 65538 },
+    });
     expect(await call(c, 'kv.get', { key: 'big' })).toMatchObject({ code: 'not_found' });
-    expect(await call(c, 'kv.set', { key: 'has space', value: 1 })).toMatchObject({ code: 'invalid_params', details: { path: 'params.key' } });
-    expect(await call(c, 'kv.set', { key: 'k'.repeat(257), value: 1 })).toMatchObject({ code: 'invalid_params', details: { path: 'params.key' } });
-    expect(await call(c, 'kv.set', { key: 'ok', value: 1, ttl_s: -1 })).toMatchObject({ code: 'invalid_params', details: { path: 'params.ttl_s' } });
+    expect(await call(c, 'kv.set', { key: 'has space', value: 1 })).toMatchObject({
+      code: 'invalid_params',
+      details: { path: 'params.key' },
+    });
+    expect(await call(c, 'kv.set', { key: 'k'.repeat(257), value: 1 })).toMatchObject({
+      code: 'invalid_params',
+      details: { path: 'params.key' },
+    });
+    expect(await call(c, 'kv.set', { key: 'ok', value: 1, ttl_s: -1 })).toMatchObject({
+      code: 'invalid_params',
+      details: { path: 'params.ttl_s' },
+    });
     expect(await call(c, 'kv.set', { key: 'ok' })).toMatchObject({ code: 'invalid_params', details: { path: 'params.value' } });
     c.close();
   });
@@ -127,7 +152,10 @@ describe('KV over HTTP', () => {
   });
 
   it('answers 413 for a value over 64 KiB and 400 for a body without value', async () => {
-    expect(await http(server, 'PUT', '/api/kv/too-big', { value: 'x'.repeat(70_000) })).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    expect(await http(server, 'PUT', '/api/kv/too-big', { value: 'x'.repeat(70_000) })).toMatchObject({
+      status: 413,
+      body: { error: { code: 'payload_too_large' } },
+    });
     expect((await http(server, 'PUT', '/api/kv/no-value', { ttl_s: 5 })).status).toBe(400);
   });
 });

@@ -98,7 +98,9 @@ export async function startLoopbackBackends(): Promise<LoopbackBackends> {
         res.write('{"content":"thinking"}\n');
         return; // never ends: the client must abort
       case '/connect':
-        return void res.writeHead(body.actor_id === 'blocked-user' ? 403 : 200).end(body.actor_id === 'blocked-user' ? 'not on the list' : 'ok');
+        return void res
+          .writeHead(body.actor_id === 'blocked-user' ? 403 : 200)
+          .end(body.actor_id === 'blocked-user' ? 'not on the list' : 'ok');
       default:
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path, body }));
     }

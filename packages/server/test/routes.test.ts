@@ -57,7 +57,12 @@ describe('routes', () => {
     const c = await connected();
     const frames = await route(c, { action: 'summarize', message: 'the quick fox' });
     expect(frames.map((f) => f.type)).toEqual(['chunk', 'chunk', 'chunk', 'chunk', 'complete']);
-    expect(frames.slice(0, 4).map((f) => f.content).join('')).toBe('echo: the quick fox');
+    expect(
+      frames
+        .slice(0, 4)
+        .map((f) => f.content)
+        .join(''),
+    ).toBe('echo: the quick fox');
     expect(frames[4]).toMatchObject({ type: 'complete', content: '', result: { words: 3 } });
     for (const f of frames) expect(typeof f.timestamp).toBe('number');
     c.close();
@@ -123,9 +128,7 @@ describe('routes', () => {
     c.send({ action: 'ponderLong', id: 'p' });
     await c.waitFor((m) => m.id === 'p' && m.type === 'chunk');
     c.close();
-    await expect
-      .poll(() => backends.aborted.filter((p) => p === '/slow').length, { timeout: 5_000 })
-      .toBeGreaterThan(before);
+    await expect.poll(() => backends.aborted.filter((p) => p === '/slow').length, { timeout: 5_000 }).toBeGreaterThan(before);
   });
 
   it('refuses a message larger than the route maxPayloadBytes before calling the backend', async () => {

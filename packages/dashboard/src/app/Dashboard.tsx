@@ -7,6 +7,8 @@ import { LiveFeedView } from '../features/live-feed/components/LiveFeedView';
 import { PublishView } from '../features/publish/components/PublishView';
 import { SubscriptionsView } from '../features/subscriptions/components/SubscriptionsView';
 import { SystemView } from '../features/system/components/SystemView';
+import { AgentsView } from '../features/agents/components/AgentsView';
+import { KvView } from '../features/kv/components/KvView';
 import { Icon } from '../components/ui/Icon';
 import { useSession } from '../realtime/session-context';
 import { Button } from '../components/ui/Button';
@@ -31,6 +33,8 @@ export function Dashboard() {
         {view === 'analytics' && <AnalyticsView onNavigate={setView} />}
         {view === 'system' && <SystemView />}
         {view === 'publish' && <PublishView onNavigate={setView} />}
+        {view === 'agents' && <AgentsView />}
+        {view === 'kv' && <KvView />}
       </main>
     </div>
   );

@@ -8,6 +8,8 @@ export const VIEWS = [
   { id: 'analytics', label: 'Analytics' },
   { id: 'system', label: 'System' },
   { id: 'publish', label: 'Publish' },
+  { id: 'agents', label: 'Agents' },
+  { id: 'kv', label: 'KV store' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -14,13 +14,20 @@ describe('parseAgentMarkdown', () => {
   });
 
   it('takes tools as a YAML list and a backend key', () => {
-    expect(parseAgentMarkdown('---\nname: a\ndescription: x\ntools: [Read, Bash]\nbackend: echo\n---\n', 'a.md')).toMatchObject({ tools: ['Read', 'Bash'], backend: 'echo' });
+    expect(parseAgentMarkdown('---\nname: a\ndescription: x\ntools: [Read, Bash]\nbackend: echo\n---\n', 'a.md')).toMatchObject({
+      tools: ['Read', 'Bash'],
+      backend: 'echo',
+    });
   });
 
   it('names the file and the problem when the front matter is missing, not YAML or lacks a valid name', () => {
-    expect(() => parseAgentMarkdown('# just markdown', 'x.md')).toThrow(new InvalidDefinitionError('x.md: no front matter (the file must start with a --- block holding name and description)'));
+    expect(() => parseAgentMarkdown('# just markdown', 'x.md')).toThrow(
+      new InvalidDefinitionError('x.md: no front matter (the file must start with a --- block holding name and description)'),
+    );
     expect(() => parseAgentMarkdown('---\nname: [\n  - x\n---\n', 'y.md')).toThrow(/^y\.md: the front matter is not YAML/);
-    expect(() => parseAgentMarkdown('---\nname: Bad Name\n---\n', 'z.md')).toThrow('z.md: name must be 1 to 64 lower-case letters, digits, "-" or "_"');
+    expect(() => parseAgentMarkdown('---\nname: Bad Name\n---\n', 'z.md')).toThrow(
+      'z.md: name must be 1 to 64 lower-case letters, digits, "-" or "_"',
+    );
   });
 });
 

@@ -34,7 +34,8 @@ const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/
 /** Reads one definition; `fileName` is for messages. */
 export function parseAgentMarkdown(text: string, fileName: string): AgentDefinition {
   const m = FRONT_MATTER.exec(text);
-  if (!m) throw new InvalidDefinitionError(`${fileName}: no front matter (the file must start with a --- block holding name and description)`);
+  if (!m)
+    throw new InvalidDefinitionError(`${fileName}: no front matter (the file must start with a --- block holding name and description)`);
   let meta: unknown;
   try {
     meta = parse(m[1]!);
@@ -42,9 +43,11 @@ export function parseAgentMarkdown(text: string, fileName: string): AgentDefinit
     // Hand-written definitions often hold unquoted colons (`description: Use it when: …`), which YAML
     // rejects and other readers of these files accept: read such blocks one `key: value` line at a time.
     meta = plainLines(m[1]!);
-    if (meta === undefined) throw new InvalidDefinitionError(`${fileName}: the front matter is not YAML (${(err as Error).message.split('\n')[0]})`);
+    if (meta === undefined)
+      throw new InvalidDefinitionError(`${fileName}: the front matter is not YAML (${(err as Error).message.split('\n')[0]})`);
   }
-  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) throw new InvalidDefinitionError(`${fileName}: the front matter must be a mapping of name, description, tools`);
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta))
+    throw new InvalidDefinitionError(`${fileName}: the front matter must be a mapping of name, description, tools`);
   const o = meta as Record<string, unknown>;
   if (typeof o.name !== 'string' || !AGENT_NAME_PATTERN.test(o.name)) {
     throw new InvalidDefinitionError(`${fileName}: name must be 1 to 64 lower-case letters, digits, "-" or "_"`);
@@ -75,8 +78,16 @@ function plainLines(block: string): Record<string, string> | undefined {
 }
 
 function toolsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((t): t is string => typeof t === 'string').map((t) => t.trim()).filter(Boolean);
-  if (typeof value === 'string') return value.split(',').map((t) => t.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((t): t is string => typeof t === 'string')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return [];
 }
 

@@ -75,7 +75,10 @@ export class AgentService {
   }
 
   /** Creates or replaces the definition file of `name`; `created` says which. */
-  async put(name: string, body: { description: string; tools?: string[]; prompt?: string; backend?: string }): Promise<{ agent: AgentInfo; created: boolean }> {
+  async put(
+    name: string,
+    body: { description: string; tools?: string[]; prompt?: string; backend?: string },
+  ): Promise<{ agent: AgentInfo; created: boolean }> {
     const existed = (await this.deps.folder.scan()).definitions.some((d) => d.name === name);
     const def: AgentDefinition = { name, description: body.description, tools: body.tools ?? [], prompt: body.prompt ?? '' };
     if (body.backend !== undefined) def.backend = body.backend;
@@ -86,7 +89,11 @@ export class AgentService {
   async delete(name: string): Promise<{ name: string; deleted: true }> {
     if (await this.deps.folder.remove(name)) return { name, deleted: true };
     if (this.backends.has(name)) {
-      throw new HeraldError('not_found', `agent "${name}" has no definition file to delete; its backend is set in the config file (agents.backends), remove it there`, { path: 'name' });
+      throw new HeraldError(
+        'not_found',
+        `agent "${name}" has no definition file to delete; its backend is set in the config file (agents.backends), remove it there`,
+        { path: 'name' },
+      );
     }
     throw await this.unknownAgent(name);
   }
@@ -99,14 +106,20 @@ export class AgentService {
   async send(caller: Caller, req: SendRequest, ctx: SendContext): Promise<SendResult> {
     const size = Buffer.byteLength(req.message);
     if (size > this.deps.maxMessageBytes) {
-      throw new HeraldError('payload_too_large', `the message is ${size} bytes; an agent message may hold at most ${this.deps.maxMessageBytes} bytes (limits.maxPayloadBytes)`, {
-        path: 'message',
-        size_bytes: size,
-        max_bytes: this.deps.maxMessageBytes,
-      });
+      throw new HeraldError(
+        'payload_too_large',
+        `the message is ${size} bytes; an agent message may hold at most ${this.deps.maxMessageBytes} bytes (limits.maxPayloadBytes)`,
+        {
+          path: 'message',
+          size_bytes: size,
+          max_bytes: this.deps.maxMessageBytes,
+        },
+      );
     }
     const { backend, definition } = await this.resolve(req.agent);
-    const sessionId = req.session_id ?? (caller.connectionId ? this.sessions.sessionFor(caller.connectionId, req.agent, caller.identity.id) : newSessionId());
+    const sessionId =
+      req.session_id ??
+      (caller.connectionId ? this.sessions.sessionFor(caller.connectionId, req.agent, caller.identity.id) : newSessionId());
     const task = this.deps.tasks.create({ agent: req.agent, session_id: sessionId, user: caller.identity.id, org: caller.org });
     ctx.setFrameField('task_id', task.task_id);
     const startedMs = Date.now();
@@ -114,14 +127,25 @@ export class AgentService {
     this.event(caller, sessionId, 'agent_request', { ...common, payload: clip(req.message) });
     this.deps.tasks.setStatus(task.task_id, 'running');
     try {
-      const body: Record<string, unknown> = { message: req.message, session_id: sessionId, context: req.context ?? {}, user: caller.identity.id, agent: req.agent, task_id: task.task_id };
+      const body: Record<string, unknown> = {
+        message: req.message,
+        session_id: sessionId,
+        context: req.context ?? {},
+        user: caller.identity.id,
+        agent: req.agent,
+        task_id: task.task_id,
+      };
       if (definition?.prompt) body.prompt = definition.prompt;
       const reply = await callBackend({
         label: `agent "${req.agent}"`,
         url: backend.url,
         body,
         ...(backend.headers && { headers: backend.headers }),
-        signal: withTimeout(ctx.signal, backend.timeoutMs, `agent "${req.agent}" did not finish its reply within ${backend.timeoutMs} ms (agents.backends timeoutMs); it was cancelled`),
+        signal: withTimeout(
+          ctx.signal,
+          backend.timeoutMs,
+          `agent "${req.agent}" did not finish its reply within ${backend.timeoutMs} ms (agents.backends timeoutMs); it was cancelled`,
+        ),
         onChunk: (chunk) => {
           this.deps.tasks.countChunk(task.task_id);
           ctx.emit(chunk);
@@ -131,7 +155,12 @@ export class AgentService {
       // A unary reply is still one piece of the answer: callers reading chunks see it too.
       if (!reply.isStreamed && content !== '') ctx.emit({ content });
       this.deps.tasks.setStatus(task.task_id, 'completed');
-      this.event(caller, sessionId, 'agent_response', { ...common, payload: clip(content), chunks: reply.isStreamed ? reply.chunks : 1, duration_ms: Date.now() - startedMs });
+      this.event(caller, sessionId, 'agent_response', {
+        ...common,
+        payload: clip(content),
+        chunks: reply.isStreamed ? reply.chunks : 1,
+        duration_ms: Date.now() - startedMs,
+      });
       const result: SendResult = { task_id: task.task_id, session_id: sessionId, agent: req.agent, content };
       if (reply.result !== undefined) result.result = reply.result;
       return result;
@@ -141,7 +170,13 @@ export class AgentService {
       const status = e ? 'failed' : 'cancelled';
       const error = e ? { code: e.code, message: e.message } : { code: 'cancelled', message: 'the caller went away' };
       this.deps.tasks.setStatus(task.task_id, status, error);
-      this.event(caller, sessionId, 'agent_error', { ...common, code: error.code, error: error.message, status, duration_ms: Date.now() - startedMs }, 'error');
+      this.event(
+        caller,
+        sessionId,
+        'agent_error',
+        { ...common, code: error.code, error: error.message, status, duration_ms: Date.now() - startedMs },
+        'error',
+      );
       throw err;
     }
   }
@@ -172,7 +207,9 @@ export class AgentService {
         signal: AbortSignal.timeout(SESSION_END_TIMEOUT_MS),
       })
         .then((res) => res.body?.cancel())
-        .catch((err: unknown) => this.deps.logger.warn({ err, agent: s.agent, session_id: s.sessionId }, 'could not tell the agent backend that a session ended'));
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err, agent: s.agent, session_id: s.sessionId }, 'could not tell the agent backend that a session ended'),
+        );
     }
   }
 
@@ -198,14 +235,22 @@ export class AgentService {
       return { backend, definition };
     }
     if (definition) {
-      throw new HeraldError('upstream_unavailable', `agent "${agent}" is defined but no backend answers it: add agents.backends entry "${backendName}" to the config`, { agent });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `agent "${agent}" is defined but no backend answers it: add agents.backends entry "${backendName}" to the config`,
+        { agent },
+      );
     }
     throw await this.unknownAgent(agent);
   }
 
   private async unknownAgent(name: string): Promise<HeraldError> {
     const names = (await this.list()).map((a) => a.name);
-    return new HeraldError('not_found', `no agent "${name.slice(0, 64)}"; the agents are ${names.join(', ') || 'none (configure agents.backends)'}`, { path: 'agent' });
+    return new HeraldError(
+      'not_found',
+      `no agent "${name.slice(0, 64)}"; the agents are ${names.join(', ') || 'none (configure agents.backends)'}`,
+      { path: 'agent' },
+    );
   }
 
   private info(name: string, def: AgentDefinition | undefined): AgentInfo {
@@ -240,10 +285,14 @@ function withTimeout(signal: AbortSignal, timeoutMs: number, message: string): A
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  controller.signal.addEventListener('abort', () => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
-  }, { once: true });
+  controller.signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+    { once: true },
+  );
   return controller.signal;
 }
 

@@ -21,7 +21,10 @@ const definitionParams = agentDefinitionBodySchema.extend({ name });
 export const sendSchema = z.strictObject({
   agent: name,
   message: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
-  session_id: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1 to 128 letters, digits or _ . : -').optional(),
+  session_id: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1 to 128 letters, digits or _ . : -')
+    .optional(),
   context: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
 });
 const nameSchema = z.strictObject({ name });
@@ -31,7 +34,8 @@ const listSchema = z.strictObject({});
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
 
 function requireAdmin(caller: Caller, tool: string): void {
-  if (!isAdmin(caller.identity)) throw new HeraldError('forbidden', `${tool} changes agent definitions and needs the admin permission`, { permission: 'admin' });
+  if (!isAdmin(caller.identity))
+    throw new HeraldError('forbidden', `${tool} changes agent definitions and needs the admin permission`, { permission: 'admin' });
 }
 
 /** Whether a caller may see a task: admins all, others those of their own org. */
@@ -42,7 +46,12 @@ export function canSeeTask(caller: Caller, task: AgentTask): boolean {
 /** `agents.*`: list, read and (admins) write definitions, send messages (streaming), task status. */
 export function agentTools(agents: AgentService): Tool[] {
   return [
-    { name: 'agents.list', description: 'The agents: definitions and whether a backend answers each', inputSchema: jsonSchema(listSchema), run: async () => ({ agents: await agents.list() }) },
+    {
+      name: 'agents.list',
+      description: 'The agents: definitions and whether a backend answers each',
+      inputSchema: jsonSchema(listSchema),
+      run: async () => ({ agents: await agents.list() }),
+    },
     {
       name: 'agents.get',
       description: 'One agent: description, tools, prompt, backend',
@@ -57,7 +66,9 @@ export function agentTools(agents: AgentService): Tool[] {
         requireAdmin(ctx, 'agents.create');
         const { name: n, ...body } = parseParams(definitionParams, params);
         if ((await agents.list()).some((a) => a.name === n && a.has_definition)) {
-          throw new HeraldError('invalid_params', `agent "${n}" already has a definition; use agents.update to change it`, { path: 'params.name' });
+          throw new HeraldError('invalid_params', `agent "${n}" already has a definition; use agents.update to change it`, {
+            path: 'params.name',
+          });
         }
         return (await agents.put(n, body)).agent;
       },
@@ -100,7 +111,10 @@ export function agentTools(agents: AgentService): Tool[] {
       run: async (params, ctx) => {
         const { task_id } = parseParams(taskSchema, params);
         const task = agents.task(task_id);
-        if (!task || !canSeeTask(ctx, task)) throw new HeraldError('not_found', `no task "${task_id}" (unknown, of another org, or long finished)`, { path: 'params.task_id' });
+        if (!task || !canSeeTask(ctx, task))
+          throw new HeraldError('not_found', `no task "${task_id}" (unknown, of another org, or long finished)`, {
+            path: 'params.task_id',
+          });
         return task;
       },
     },

@@ -23,7 +23,16 @@ export class TaskRegistry {
 
   create(fields: { agent: string; session_id: string; user: string; org: string | undefined }): AgentTask {
     const at = new Date(this.now()).toISOString();
-    const task: AgentTask = { task_id: `task_${ulid()}`, agent: fields.agent, status: 'queued', session_id: fields.session_id, user: fields.user, created_at: at, updated_at: at, chunks: 0 };
+    const task: AgentTask = {
+      task_id: `task_${ulid()}`,
+      agent: fields.agent,
+      status: 'queued',
+      session_id: fields.session_id,
+      user: fields.user,
+      created_at: at,
+      updated_at: at,
+      chunks: 0,
+    };
     if (fields.org !== undefined) task.org = fields.org;
     this.tasks.set(task.task_id, task);
     this.evict();

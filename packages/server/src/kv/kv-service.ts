@@ -38,15 +38,22 @@ export class KvService {
   /** Stores `value` (any JSON value) for `ttlS` seconds, or forever when undefined. */
   async set(org: string | undefined, key: string, value: unknown, ttlS?: number): Promise<KvItem> {
     checkKey(key);
-    if (value === undefined) throw new HeraldError('invalid_params', 'value is required: any JSON value (use kv.delete to remove a key)', { path: 'params.value' });
+    if (value === undefined)
+      throw new HeraldError('invalid_params', 'value is required: any JSON value (use kv.delete to remove a key)', {
+        path: 'params.value',
+      });
     const json = JSON.stringify(value);
     const size = Buffer.byteLength(json);
     if (size > KV_MAX_VALUE_BYTES) {
-      throw new HeraldError('payload_too_large', `the value of "${key}" is ${size} bytes as JSON; a KV value may hold at most ${KV_MAX_VALUE_BYTES} bytes (64 KiB)`, {
-        path: 'params.value',
-        size_bytes: size,
-        max_bytes: KV_MAX_VALUE_BYTES,
-      });
+      throw new HeraldError(
+        'payload_too_large',
+        `the value of "${key}" is ${size} bytes as JSON; a KV value may hold at most ${KV_MAX_VALUE_BYTES} bytes (64 KiB)`,
+        {
+          path: 'params.value',
+          size_bytes: size,
+          max_bytes: KV_MAX_VALUE_BYTES,
+        },
+      );
     }
     const now = this.now();
     const expiresAtMs = ttlS === undefined ? null : now + Math.round(ttlS * 1000);
@@ -62,7 +69,10 @@ export class KvService {
     return { key, deleted: true };
   }
 
-  async list(org: string | undefined, query: { prefix?: string; cursor?: string; limit?: number }): Promise<{ keys: KvItem[]; next_cursor: string | null }> {
+  async list(
+    org: string | undefined,
+    query: { prefix?: string; cursor?: string; limit?: number },
+  ): Promise<{ keys: KvItem[]; next_cursor: string | null }> {
     const limit = query.limit ?? KV_DEFAULT_PAGE_KEYS;
     const page = await this.deps.store.list(org ?? '', { ...query, limit }, this.now());
     return { keys: page.entries.map((e) => this.toItem(e)), next_cursor: page.nextCursor };
@@ -94,7 +104,11 @@ export class KvService {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || !KV_KEY_PATTERN.test(key)) {
-    throw new HeraldError('invalid_params', `key ${JSON.stringify(String(key).slice(0, 40))} is not a KV key: use 1 to 256 letters, digits or _ . : / -`, { path: 'params.key' });
+    throw new HeraldError(
+      'invalid_params',
+      `key ${JSON.stringify(String(key).slice(0, 40))} is not a KV key: use 1 to 256 letters, digits or _ . : / -`,
+      { path: 'params.key' },
+    );
   }
 }
 

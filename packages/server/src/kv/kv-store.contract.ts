@@ -97,7 +97,10 @@ export function describeKvStoreContract(name: string, makeFixture: () => KvStore
               await store.set(org, w.key, '1', w.ttl === null ? null : NOW + w.ttl, NOW);
               model.set(w.key, w.ttl === null || w.ttl > 0);
             }
-            const expected = [...model].filter(([k, live]) => live && k.startsWith(prefix)).map(([k]) => k).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            const expected = [...model]
+              .filter(([k, live]) => live && k.startsWith(prefix))
+              .map(([k]) => k)
+              .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
             const seen: string[] = [];
             let cursor: string | undefined;
             for (let page = 0; page < 30; page++) {

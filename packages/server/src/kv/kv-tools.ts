@@ -9,12 +9,21 @@ const setSchema = z.strictObject({
   key,
   value: z.unknown(),
   /** Seconds the key lives; absent means forever. */
-  ttl_s: z.number({ error: 'must be a number of seconds' }).positive('must be greater than 0').max(10 * 365 * 24 * 3600, 'must be at most ten years').optional(),
+  ttl_s: z
+    .number({ error: 'must be a number of seconds' })
+    .positive('must be greater than 0')
+    .max(10 * 365 * 24 * 3600, 'must be at most ten years')
+    .optional(),
 });
 const listSchema = z.strictObject({
   prefix: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').optional(),
   cursor: z.string({ error: 'must be a string' }).max(256, 'must be at most 256 characters').optional(),
-  limit: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(KV_MAX_PAGE_KEYS, `must be at most ${KV_MAX_PAGE_KEYS}`).optional(),
+  limit: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(KV_MAX_PAGE_KEYS, `must be at most ${KV_MAX_PAGE_KEYS}`)
+    .optional(),
 });
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
@@ -49,7 +58,11 @@ export function kvTools(kv: KvService): Tool[] {
       inputSchema: jsonSchema(listSchema),
       run: async (params, ctx) => {
         const p = parseParams(listSchema, params);
-        return kv.list(ctx.org, { ...(p.prefix !== undefined && { prefix: p.prefix }), ...(p.cursor !== undefined && { cursor: p.cursor }), ...(p.limit !== undefined && { limit: p.limit }) });
+        return kv.list(ctx.org, {
+          ...(p.prefix !== undefined && { prefix: p.prefix }),
+          ...(p.cursor !== undefined && { cursor: p.cursor }),
+          ...(p.limit !== undefined && { limit: p.limit }),
+        });
       },
     },
   ];

@@ -47,8 +47,15 @@ export class PostgresKvStore implements KvStore {
 
   async open(): Promise<void> {
     if (this.pool) return;
-    const pool = new pg.Pool({ connectionString: this.url, max: this.options.poolSize ?? 4, connectionTimeoutMillis: 10_000, application_name: 'herald-kv' });
-    pool.on('error', (err) => this.options.logger?.warn({ err }, 'an idle PostgreSQL connection of the KV store failed; the pool replaces it'));
+    const pool = new pg.Pool({
+      connectionString: this.url,
+      max: this.options.poolSize ?? 4,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'herald-kv',
+    });
+    pool.on('error', (err) =>
+      this.options.logger?.warn({ err }, 'an idle PostgreSQL connection of the KV store failed; the pool replaces it'),
+    );
     const schema = this.t.slice(0, this.t.lastIndexOf('.'));
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

@@ -97,7 +97,9 @@ export class SqliteKvStore implements KvStore {
   }
 
   async totals(nowMs: number): Promise<KvTotals> {
-    const row = this.conn.prepare(`SELECT count(*) AS keys, coalesce(sum(length(CAST(value AS BLOB))), 0) AS bytes FROM kv WHERE ${LIVE}`).get({ now: nowMs }) as {
+    const row = this.conn
+      .prepare(`SELECT count(*) AS keys, coalesce(sum(length(CAST(value AS BLOB))), 0) AS bytes FROM kv WHERE ${LIVE}`)
+      .get({ now: nowMs }) as {
       keys: number;
       bytes: number;
     };

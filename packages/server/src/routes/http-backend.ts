@@ -45,20 +45,27 @@ export async function callBackend(req: BackendRequest): Promise<BackendReply> {
     });
   } catch (err) {
     if (req.signal.aborted) throw req.signal.reason;
-    throw new HeraldError('upstream_unavailable', `${req.label}: cannot reach ${redact(req.url)} (${causeOf(err)})`, { url: redact(req.url) });
+    throw new HeraldError('upstream_unavailable', `${req.label}: cannot reach ${redact(req.url)} (${causeOf(err)})`, {
+      url: redact(req.url),
+    });
   }
   if (!res.ok) {
     const excerpt = await readText(res, req, 2048).catch(() => '');
-    throw new HeraldError('upstream_error', `${req.label}: the backend answered HTTP ${res.status}${excerpt ? `: ${excerpt.slice(0, 200)}` : ''}`, {
-      status: res.status,
-    });
+    throw new HeraldError(
+      'upstream_error',
+      `${req.label}: the backend answered HTTP ${res.status}${excerpt ? `: ${excerpt.slice(0, 200)}` : ''}`,
+      {
+        status: res.status,
+      },
+    );
   }
   const decoder = decoderFor(res.headers.get('content-type'));
   if (!decoder) return unary(res, req);
   const reply: BackendReply = { result: undefined, isStreamed: true, text: '', chunks: 0 };
   const take = (items: ReturnType<typeof decoder.push>) => {
     for (const item of items) {
-      if (item.kind === 'error') throw new HeraldError('upstream_error', `${req.label}: the backend reported an error: ${item.message.slice(0, 500)}`);
+      if (item.kind === 'error')
+        throw new HeraldError('upstream_error', `${req.label}: the backend reported an error: ${item.message.slice(0, 500)}`);
       if (item.kind === 'result') {
         reply.result = item.result;
         continue;
@@ -96,11 +103,20 @@ async function unary(res: Response, req: BackendRequest): Promise<BackendReply> 
     value = JSON.parse(text);
   } catch {
     if (type.startsWith('text/plain')) return { result: text, isStreamed: false, text, chunks: 0 };
-    throw new HeraldError('upstream_error', `${req.label}: the backend's reply is not JSON (content type ${type || 'none'}): ${JSON.stringify(text.slice(0, 80))}`);
+    throw new HeraldError(
+      'upstream_error',
+      `${req.label}: the backend's reply is not JSON (content type ${type || 'none'}): ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
   const item = itemOf(value);
-  if (item.kind === 'error') throw new HeraldError('upstream_error', `${req.label}: the backend reported an error: ${item.message.slice(0, 500)}`);
-  return { result: value, isStreamed: false, text: item.kind === 'chunk' && typeof item.content === 'string' ? item.content : '', chunks: 0 };
+  if (item.kind === 'error')
+    throw new HeraldError('upstream_error', `${req.label}: the backend reported an error: ${item.message.slice(0, 500)}`);
+  return {
+    result: value,
+    isStreamed: false,
+    text: item.kind === 'chunk' && typeof item.content === 'string' ? item.content : '',
+    chunks: 0,
+  };
 }
 
 /** The body as text, at most `maxBytes`. */
@@ -142,7 +158,8 @@ async function* bytesOf(res: Response): AsyncGenerator<Uint8Array> {
 function streamFailure(err: unknown, req: BackendRequest): unknown {
   if (req.signal.aborted) return req.signal.reason;
   if (err instanceof HeraldError) return err;
-  if (err instanceof MalformedStreamError) return new HeraldError('upstream_error', `${req.label}: the backend's stream is malformed: ${err.message}`);
+  if (err instanceof MalformedStreamError)
+    return new HeraldError('upstream_error', `${req.label}: the backend's stream is malformed: ${err.message}`);
   return new HeraldError('upstream_error', `${req.label}: the backend's reply broke off (${causeOf(err)})`);
 }
 

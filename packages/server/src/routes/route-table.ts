@@ -21,7 +21,10 @@ export interface ConnectionRecord {
 }
 
 /** How a route reaches an agent; the AgentService answers it. */
-export type AgentSender = (ctx: ToolContext, request: { agent: string; message: string; session_id?: string; context?: Record<string, unknown> }) => Promise<unknown>;
+export type AgentSender = (
+  ctx: ToolContext,
+  request: { agent: string; message: string; session_id?: string; context?: Record<string, unknown> },
+) => Promise<unknown>;
 
 export interface RouteTableDeps {
   routes: HeraldConfig['routes'];
@@ -65,10 +68,14 @@ export class RouteTable {
       const message = params as Record<string, unknown>;
       const size = Buffer.byteLength(JSON.stringify(message));
       if (size > maxBytes) {
-        throw new HeraldError('payload_too_large', `the "${String(message.action)}" message is ${size} bytes; route "${action}" takes at most ${maxBytes} (routes.${action}.maxPayloadBytes)`, {
-          size_bytes: size,
-          max_bytes: maxBytes,
-        });
+        throw new HeraldError(
+          'payload_too_large',
+          `the "${String(message.action)}" message is ${size} bytes; route "${action}" takes at most ${maxBytes} (routes.${action}.maxPayloadBytes)`,
+          {
+            size_bytes: size,
+            max_bytes: maxBytes,
+          },
+        );
       }
       if (route.agent !== undefined) return this.toAgent(route.agent, message, ctx);
       if (route.tool !== undefined) return this.toMcpTool(action, route.tool, message, ctx);
@@ -76,7 +83,11 @@ export class RouteTable {
     };
     return {
       name: `route.${action}`,
-      description: route.agent ? `Route to agent "${route.agent}"` : route.tool ? `Route to MCP tool ${route.tool}` : `Route to an HTTP backend`,
+      description: route.agent
+        ? `Route to agent "${route.agent}"`
+        : route.tool
+          ? `Route to MCP tool ${route.tool}`
+          : `Route to an HTTP backend`,
       permissionFor: () => `route.${action}`,
       timeoutMs: route.timeoutMs ?? DEFAULT_ROUTE_TIMEOUT_MS,
       run: async (params, ctx) => run(params, ctx),
@@ -87,11 +98,16 @@ export class RouteTable {
   private toAgent(agent: string, message: Record<string, unknown>, ctx: ToolContext): Promise<unknown> {
     const text = message.message;
     if (typeof text !== 'string' || text === '') {
-      throw new HeraldError('invalid_params', `"${String(message.action)}" sends a message to agent "${agent}": give "message" as a non-empty string`, { path: 'message' });
+      throw new HeraldError(
+        'invalid_params',
+        `"${String(message.action)}" sends a message to agent "${agent}": give "message" as a non-empty string`,
+        { path: 'message' },
+      );
     }
     const request: Parameters<AgentSender>[1] = { agent, message: text };
     if (typeof message.session_id === 'string') request.session_id = message.session_id;
-    if (message.context && typeof message.context === 'object' && !Array.isArray(message.context)) request.context = message.context as Record<string, unknown>;
+    if (message.context && typeof message.context === 'object' && !Array.isArray(message.context))
+      request.context = message.context as Record<string, unknown>;
     return this.deps.sendToAgent(ctx, request);
   }
 
@@ -99,9 +115,13 @@ export class RouteTable {
   private async toMcpTool(action: string, target: string, message: Record<string, unknown>, ctx: ToolContext): Promise<unknown> {
     const mcp = this.deps.tools.get('mcp.call');
     if (!mcp) {
-      throw new HeraldError('upstream_unavailable', `route "${action}" calls the MCP tool ${target}, but this server has no MCP servers configured (the mcp.call tool is missing)`, {
-        tool: 'mcp.call',
-      });
+      throw new HeraldError(
+        'upstream_unavailable',
+        `route "${action}" calls the MCP tool ${target}, but this server has no MCP servers configured (the mcp.call tool is missing)`,
+        {
+          tool: 'mcp.call',
+        },
+      );
     }
     const [server, name] = target.split('/') as [string, string];
     const { action: _omit, ...args } = message;

@@ -22,13 +22,17 @@ describe('NdjsonDecoder', () => {
       { kind: 'chunk', content: 'lo', progress: 1, total: 2 },
       { kind: 'result', result: { ok: true } },
     ];
-    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
         expect(feed(new NdjsonDecoder(), text, cuts)).toEqual(expected);
-      }));
+      }),
+    );
   });
 
   it('reports an error line as a failure', () => {
-    expect(new NdjsonDecoder().push('{"error":{"message":"model overloaded"}}\n')).toEqual([{ kind: 'error', message: 'model overloaded' }]);
+    expect(new NdjsonDecoder().push('{"error":{"message":"model overloaded"}}\n')).toEqual([
+      { kind: 'error', message: 'model overloaded' },
+    ]);
   });
 
   it('names the line that is not JSON', () => {
@@ -46,13 +50,17 @@ describe('SseDecoder', () => {
       { kind: 'chunk', content: 'plain\ntext' },
       { kind: 'result', result: { n: 2 } },
     ];
-    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
         expect(feed(new SseDecoder(), text, cuts)).toEqual(expected);
-      }));
+      }),
+    );
   });
 
   it('reports an error event as a failure', () => {
-    expect(feed(new SseDecoder(), 'event: error\ndata: {"error":"quota exceeded"}\n\n', [])).toEqual([{ kind: 'error', message: 'quota exceeded' }]);
+    expect(feed(new SseDecoder(), 'event: error\ndata: {"error":"quota exceeded"}\n\n', [])).toEqual([
+      { kind: 'error', message: 'quota exceeded' },
+    ]);
   });
 
   it('dispatches a last event that lacks its blank line at the end of the stream', () => {

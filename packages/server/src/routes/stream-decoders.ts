@@ -1,5 +1,8 @@
 /** One thing a streamed backend reply says: a piece of content, the final result, or a failure. */
-export type BackendItem = { kind: 'chunk'; content: unknown; progress?: number; total?: number } | { kind: 'result'; result: unknown } | { kind: 'error'; message: string };
+export type BackendItem =
+  | { kind: 'chunk'; content: unknown; progress?: number; total?: number }
+  | { kind: 'result'; result: unknown }
+  | { kind: 'error'; message: string };
 
 /** Text in, items out; `end` flushes what a last unterminated line held. */
 export interface StreamDecoder {
@@ -44,7 +47,8 @@ export class NdjsonDecoder implements StreamDecoder {
   push(text: string): BackendItem[] {
     const lines = (this.rest + text).split('\n');
     this.rest = lines.pop()!;
-    if (this.rest.length > MAX_STREAM_LINE_CHARS) throw new MalformedStreamError(`NDJSON line ${this.lineNo + 1} is longer than ${MAX_STREAM_LINE_CHARS} characters`);
+    if (this.rest.length > MAX_STREAM_LINE_CHARS)
+      throw new MalformedStreamError(`NDJSON line ${this.lineNo + 1} is longer than ${MAX_STREAM_LINE_CHARS} characters`);
     return lines.flatMap((line) => this.line(line));
   }
 
@@ -80,7 +84,8 @@ export class SseDecoder implements StreamDecoder {
   push(text: string): BackendItem[] {
     const lines = (this.rest + text).split(/\r\n|\r|\n/);
     this.rest = lines.pop()!;
-    if (this.rest.length > MAX_STREAM_LINE_CHARS) throw new MalformedStreamError(`an SSE line is longer than ${MAX_STREAM_LINE_CHARS} characters`);
+    if (this.rest.length > MAX_STREAM_LINE_CHARS)
+      throw new MalformedStreamError(`an SSE line is longer than ${MAX_STREAM_LINE_CHARS} characters`);
     const out: BackendItem[] = [];
     for (const line of lines) {
       if (line === '') {
@@ -116,7 +121,18 @@ export class SseDecoder implements StreamDecoder {
     } catch {
       // plain text data is a text chunk
     }
-    if (event === 'error') return [{ kind: 'error', message: typeof value === 'string' ? value : itemOf(value).kind === 'error' ? (itemOf(value) as { message: string }).message : JSON.stringify(value) }];
+    if (event === 'error')
+      return [
+        {
+          kind: 'error',
+          message:
+            typeof value === 'string'
+              ? value
+              : itemOf(value).kind === 'error'
+                ? (itemOf(value) as { message: string }).message
+                : JSON.stringify(value),
+        },
+      ];
     if (event === 'result' || event === 'complete') {
       const item = itemOf(value);
       return [item.kind === 'result' ? item : { kind: 'result', result: value }];

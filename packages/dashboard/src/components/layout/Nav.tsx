@@ -8,6 +8,8 @@ const ICONS: Record<ViewId, IconName> = {
   analytics: 'chart',
   system: 'cpu',
   publish: 'send',
+  agents: 'bolt',
+  kv: 'key',
 };
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {

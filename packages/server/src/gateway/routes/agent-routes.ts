@@ -27,14 +27,28 @@ const messageBody = sendSchema.omit({ agent: true });
 export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
   const run = (req: FastifyRequest, tool: string, params: unknown) => runToolOverHttp(deps.calls, deps.tools, req, tool, params);
   const requireAdmin = (req: FastifyRequest) => {
-    if (!isAdmin(httpCaller(req).identity)) throw new HeraldError('forbidden', 'changing agent definitions needs the admin permission', { permission: 'admin' });
+    if (!isAdmin(httpCaller(req).identity))
+      throw new HeraldError('forbidden', 'changing agent definitions needs the admin permission', { permission: 'admin' });
   };
 
-  app.get('/api/agents', { schema: { tags: ['agents'], summary: 'The agents: definitions and whether a backend answers each' } }, async (req) => run(req, 'agents.list', {}));
-  app.get('/api/agents/:name', { schema: { tags: ['agents'], summary: 'One agent', params: nameParam } }, async (req) => run(req, 'agents.get', req.params));
+  app.get(
+    '/api/agents',
+    { schema: { tags: ['agents'], summary: 'The agents: definitions and whether a backend answers each' } },
+    async (req) => run(req, 'agents.list', {}),
+  );
+  app.get('/api/agents/:name', { schema: { tags: ['agents'], summary: 'One agent', params: nameParam } }, async (req) =>
+    run(req, 'agents.get', req.params),
+  );
   app.put(
     '/api/agents/:name',
-    { schema: { tags: ['agents'], summary: 'Writes the agent definition file (admin); 201 when it is new', params: nameParam, body: docOf(agentDefinitionBodySchema) } },
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Writes the agent definition file (admin); 201 when it is new',
+        params: nameParam,
+        body: docOf(agentDefinitionBodySchema),
+      },
+    },
     async (req, reply) => {
       requireAdmin(req);
       const { name } = parseParams(z.strictObject({ name: sendSchema.shape.agent }), req.params, 'name');
@@ -43,16 +57,21 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
       return reply.code(created ? 201 : 200).send(agent);
     },
   );
-  app.delete('/api/agents/:name', { schema: { tags: ['agents'], summary: 'Deletes the agent definition file (admin)', params: nameParam } }, async (req) => {
-    requireAdmin(req);
-    return run(req, 'agents.delete', req.params);
-  });
+  app.delete(
+    '/api/agents/:name',
+    { schema: { tags: ['agents'], summary: 'Deletes the agent definition file (admin)', params: nameParam } },
+    async (req) => {
+      requireAdmin(req);
+      return run(req, 'agents.delete', req.params);
+    },
+  );
   app.post(
     '/api/agents/:name/messages',
     {
       schema: {
         tags: ['agents'],
-        summary: 'Sends a message; the reply streams as server-sent events (task, chunk…, complete or error), or one JSON body with Accept: application/json',
+        summary:
+          'Sends a message; the reply streams as server-sent events (task, chunk…, complete or error), or one JSON body with Accept: application/json',
         params: nameParam,
         body: docOf(messageBody),
       },
@@ -64,8 +83,16 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
     const limit = Math.min(200, Math.max(1, Number((req.query as { limit?: string }).limit ?? 50) || 50));
     return { tasks: deps.agents.tasks(caller, limit) };
   });
-  app.get('/api/tasks/:id', { schema: { tags: ['agents'], summary: 'One agent task: status queued, running, completed, failed or cancelled', params: { type: 'object', properties: { id: { type: 'string' } } } } }, async (req) =>
-    run(req, 'agents.task_status', { task_id: (req.params as { id: string }).id }),
+  app.get(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'One agent task: status queued, running, completed, failed or cancelled',
+        params: { type: 'object', properties: { id: { type: 'string' } } },
+      },
+    },
+    async (req) => run(req, 'agents.task_status', { task_id: (req.params as { id: string }).id }),
   );
 }
 
@@ -83,7 +110,12 @@ async function sendMessage(req: FastifyRequest, reply: FastifyReply, deps: Agent
   await deps.agents.get(String(params.agent));
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(req.id) });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': String(req.id),
+  });
   const send = (event: string, data: unknown) => {
     if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };

@@ -26,7 +26,13 @@ export function signalOfRequest(req: FastifyRequest): AbortSignal {
 }
 
 /** Runs a registered tool for an HTTP caller with the socket's rules (permission, timeout) and answers its result. */
-export async function runToolOverHttp(calls: CallRunner, tools: ToolRegistry, req: FastifyRequest, name: string, params: unknown): Promise<unknown> {
+export async function runToolOverHttp(
+  calls: CallRunner,
+  tools: ToolRegistry,
+  req: FastifyRequest,
+  name: string,
+  params: unknown,
+): Promise<unknown> {
   const tool = tools.get(name);
   if (!tool) throw new HeraldError('unknown_tool', `this server does not offer "${name}"`);
   const outcome = await calls.execute(httpCaller(req), tool, params, { signal: signalOfRequest(req) });

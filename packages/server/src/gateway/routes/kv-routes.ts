@@ -26,7 +26,8 @@ const item = {
  * permissions, the caller's org): `GET /api/kv?prefix=`, `GET|PUT|DELETE /api/kv/:key`.
  */
 export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void {
-  const run = (req: Parameters<typeof runToolOverHttp>[2], tool: string, params: unknown) => runToolOverHttp(deps.calls, deps.tools, req, tool, params);
+  const run = (req: Parameters<typeof runToolOverHttp>[2], tool: string, params: unknown) =>
+    runToolOverHttp(deps.calls, deps.tools, req, tool, params);
   app.get(
     '/api/kv',
     {
@@ -35,9 +36,15 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
         summary: 'Keys of your org in key order (permission call:kv.list)',
         querystring: {
           type: 'object',
-          properties: { prefix: { type: 'string' }, cursor: { type: 'string', description: 'next_cursor of the previous page' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            prefix: { type: 'string' },
+            cursor: { type: 'string', description: 'next_cursor of the previous page' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
         },
-        response: { 200: { type: 'object', properties: { keys: { type: 'array', items: item }, next_cursor: { type: ['string', 'null'] } } } },
+        response: {
+          200: { type: 'object', properties: { keys: { type: 'array', items: item }, next_cursor: { type: ['string', 'null'] } } },
+        },
       },
     },
     async (req) => {
@@ -51,7 +58,14 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
   );
   app.get(
     '/api/kv/*',
-    { schema: { tags: ['kv'], summary: 'One key: value, expiry, size (permission call:kv.get); 404 not_found when missing or expired', params: keyParam, response: { 200: item } } },
+    {
+      schema: {
+        tags: ['kv'],
+        summary: 'One key: value, expiry, size (permission call:kv.get); 404 not_found when missing or expired',
+        params: keyParam,
+        response: { 200: item },
+      },
+    },
     async (req) => run(req, 'kv.get', { key: (req.params as { '*': string })['*'] }),
   );
   app.put(
@@ -61,7 +75,12 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
         tags: ['kv'],
         summary: 'Stores a JSON value (at most 64 KiB) for ttl_s seconds or forever (permission call:kv.set)',
         params: keyParam,
-        body: { type: 'object', required: ['value'], properties: { value: {}, ttl_s: { type: 'number', exclusiveMinimum: 0 } }, additionalProperties: false },
+        body: {
+          type: 'object',
+          required: ['value'],
+          properties: { value: {}, ttl_s: { type: 'number', exclusiveMinimum: 0 } },
+          additionalProperties: false,
+        },
         response: { 200: item },
       },
     },
