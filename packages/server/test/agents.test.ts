@@ -33,6 +33,7 @@ beforeAll(async () => {
         { name: 'flaky', url: `${backends.url}/fail` },
         { name: 'slowpoke', url: `${backends.url}/slow`, timeoutMs: 300 },
         { name: 'oracle', url: `${backends.url}/unary` },
+        { name: 'patient', url: `${backends.url}/slow` },
       ],
     },
     routes: { sendMessage: { agent: 'echo' } },
@@ -117,7 +118,7 @@ describe('agents.send', () => {
     const c = await connected();
     const unknown = await send(c, { agent: 'nobody', message: 'hi' });
     expect(unknown[0]).toMatchObject({ type: 'error', code: 'not_found', details: { path: 'agent' } });
-    expect(String(unknown[0]!.message)).toContain('the agents are echo, flaky, ghost, oracle, parrot, slowpoke');
+    expect(String(unknown[0]!.message)).toContain('the agents are echo, flaky, ghost, oracle, parrot, patient, slowpoke');
     expect((await send(c, { agent: 'ghost', message: 'hi' }))[0]).toMatchObject({ code: 'upstream_unavailable' });
     expect((await send(c, { agent: 'echo', message: '' }))[0]).toMatchObject({
       code: 'invalid_params',
@@ -161,7 +162,7 @@ describe('agents.send', () => {
     const watcher = await connected();
     await watcher.request('subscribe', { event_types: ['agents.task_status'] });
     const c = await connected();
-    c.send({ action: 'call', id: 'x', tool: 'agents.send', params: { agent: 'slowpoke', message: 'wait' } });
+    c.send({ action: 'call', id: 'x', tool: 'agents.send', params: { agent: 'patient', message: 'wait' } });
     const chunk = await c.waitFor((m) => m.id === 'x' && m.type === 'chunk');
     c.close();
     await watcher.waitFor(
@@ -264,6 +265,24 @@ describe('agents over HTTP', () => {
       agent: 'echo',
     });
     expect((await http(server, 'GET', '/api/tasks')).body.tasks[0]).toMatchObject({ task_id: taskId });
+  });
+
+  it('cancels the task and aborts the backend when the HTTP client goes away mid-stream', async () => {
+    const before = backends.aborted.filter((p) => p === '/slow').length;
+    const controller = new AbortController();
+    const res = await fetch(`${server.httpUrl}/api/agents/patient/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SENDER_KEY}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ message: 'never mind' }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: chunk')) text += new TextDecoder().decode((await reader.read()).value);
+    const taskId = JSON.parse(/event: task\ndata: (.*)\n/.exec(text)![1]!).task_id as string;
+    controller.abort();
+    await expect.poll(() => backends.aborted.filter((p) => p === '/slow').length, { timeout: 5_000 }).toBeGreaterThan(before);
+    await expect.poll(async () => (await http(server, 'GET', `/api/tasks/${taskId}`)).body.status, { timeout: 5_000 }).toBe('cancelled');
   });
 
   it('answers an unknown agent with a plain 404 before any stream opens', async () => {

@@ -159,3 +159,19 @@ describe('KV over HTTP', () => {
     expect((await http(server, 'PUT', '/api/kv/no-value', { ttl_s: 5 })).status).toBe(400);
   });
 });
+
+describe('the metrics event', () => {
+  it('carries kv totals in KB', async () => {
+    const own = await startTestServer({ metricsEventIntervalMs: 100 });
+    try {
+      await http(own, 'PUT', '/api/kv/sized', { value: 'x'.repeat(1022) });
+      const c = await TestClient.connect(own.wsUrl);
+      await c.request('subscribe', { event_types: ['metrics'] });
+      const frame = await c.waitFor((m) => m.type === 'event' && (m.event as { type: string }).type === 'metrics');
+      expect((frame.event as { data: { kv: unknown } }).data.kv).toEqual({ totalKeys: 1, totalSize: 1 });
+      c.close();
+    } finally {
+      await own.close();
+    }
+  });
+});

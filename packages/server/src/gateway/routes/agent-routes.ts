@@ -7,7 +7,7 @@ import { HeraldError } from '../../errors/herald-error.js';
 import type { CallRunner } from '../../tools/call-runner.js';
 import { parseParams } from '../../tools/parse-params.js';
 import type { ToolRegistry } from '../../tools/tool-registry.js';
-import { httpCaller, runToolOverHttp, signalOfRequest } from './http-caller.js';
+import { httpCaller, runToolOverHttp, signalOfReply } from './http-caller.js';
 
 export interface AgentRoutesDeps {
   calls: CallRunner;
@@ -25,7 +25,8 @@ const messageBody = sendSchema.omit({ agent: true });
  * events, and task status.
  */
 export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
-  const run = (req: FastifyRequest, tool: string, params: unknown) => runToolOverHttp(deps.calls, deps.tools, req, tool, params);
+  const run = (req: FastifyRequest, reply: FastifyReply, tool: string, params: unknown) =>
+    runToolOverHttp(deps.calls, deps.tools, req, reply, tool, params);
   const requireAdmin = (req: FastifyRequest) => {
     if (!isAdmin(httpCaller(req).identity))
       throw new HeraldError('forbidden', 'changing agent definitions needs the admin permission', { permission: 'admin' });
@@ -34,10 +35,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
   app.get(
     '/api/agents',
     { schema: { tags: ['agents'], summary: 'The agents: definitions and whether a backend answers each' } },
-    async (req) => run(req, 'agents.list', {}),
+    async (req, reply) => run(req, reply, 'agents.list', {}),
   );
-  app.get('/api/agents/:name', { schema: { tags: ['agents'], summary: 'One agent', params: nameParam } }, async (req) =>
-    run(req, 'agents.get', req.params),
+  app.get('/api/agents/:name', { schema: { tags: ['agents'], summary: 'One agent', params: nameParam } }, async (req, reply) =>
+    run(req, reply, 'agents.get', req.params),
   );
   app.put(
     '/api/agents/:name',
@@ -60,9 +61,9 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
   app.delete(
     '/api/agents/:name',
     { schema: { tags: ['agents'], summary: 'Deletes the agent definition file (admin)', params: nameParam } },
-    async (req) => {
+    async (req, reply) => {
       requireAdmin(req);
-      return run(req, 'agents.delete', req.params);
+      return run(req, reply, 'agents.delete', req.params);
     },
   );
   app.post(
@@ -92,7 +93,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
         params: { type: 'object', properties: { id: { type: 'string' } } },
       },
     },
-    async (req) => run(req, 'agents.task_status', { task_id: (req.params as { id: string }).id }),
+    async (req, reply) => run(req, reply, 'agents.task_status', { task_id: (req.params as { id: string }).id }),
   );
 }
 
@@ -100,7 +101,7 @@ async function sendMessage(req: FastifyRequest, reply: FastifyReply, deps: Agent
   const tool = deps.tools.get('agents.send')!;
   const params = { ...(req.body as Record<string, unknown>), agent: (req.params as { name: string }).name };
   const caller = httpCaller(req);
-  const signal = signalOfRequest(req);
+  const signal = signalOfReply(reply);
   if (!String(req.headers.accept ?? '').includes('text/event-stream') && String(req.headers.accept ?? '').includes('application/json')) {
     return (await deps.calls.execute(caller, tool, params, { signal })).result;
   }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError } from '../../errors/herald-error.js';
 import type { CallRunner } from '../../tools/call-runner.js';
 import type { Caller } from '../../tools/tool.js';
@@ -15,13 +15,16 @@ export function httpCaller(req: FastifyRequest): Caller {
   return caller;
 }
 
-/** An AbortSignal aborted when the HTTP client goes away before the answer is sent. */
-export function signalOfRequest(req: FastifyRequest): AbortSignal {
+/**
+ * An AbortSignal aborted when the HTTP client goes away before the answer
+ * was sent: the response closes without having finished.
+ */
+export function signalOfReply(reply: FastifyReply): AbortSignal {
+  const res = reply.raw;
   const controller = new AbortController();
-  req.raw.once('close', () => {
-    if (!req.raw.complete || !req.raw.socket?.writable) controller.abort('caller_gone');
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort('caller_gone');
   });
-  req.raw.socket?.once('close', () => controller.abort('caller_gone'));
   return controller.signal;
 }
 
@@ -30,11 +33,12 @@ export async function runToolOverHttp(
   calls: CallRunner,
   tools: ToolRegistry,
   req: FastifyRequest,
+  reply: FastifyReply,
   name: string,
   params: unknown,
 ): Promise<unknown> {
   const tool = tools.get(name);
   if (!tool) throw new HeraldError('unknown_tool', `this server does not offer "${name}"`);
-  const outcome = await calls.execute(httpCaller(req), tool, params, { signal: signalOfRequest(req) });
+  const outcome = await calls.execute(httpCaller(req), tool, params, { signal: signalOfReply(reply) });
   return outcome.result;
 }

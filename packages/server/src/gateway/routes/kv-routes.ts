@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CallRunner } from '../../tools/call-runner.js';
 import type { ToolRegistry } from '../../tools/tool-registry.js';
 import { runToolOverHttp } from './http-caller.js';
@@ -26,8 +26,8 @@ const item = {
  * permissions, the caller's org): `GET /api/kv?prefix=`, `GET|PUT|DELETE /api/kv/:key`.
  */
 export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void {
-  const run = (req: Parameters<typeof runToolOverHttp>[2], tool: string, params: unknown) =>
-    runToolOverHttp(deps.calls, deps.tools, req, tool, params);
+  const run = (req: FastifyRequest, reply: FastifyReply, tool: string, params: unknown) =>
+    runToolOverHttp(deps.calls, deps.tools, req, reply, tool, params);
   app.get(
     '/api/kv',
     {
@@ -47,13 +47,13 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query as { prefix?: string; cursor?: string; limit?: number };
       const params: Record<string, unknown> = {};
       if (q.prefix) params.prefix = q.prefix;
       if (q.cursor) params.cursor = q.cursor;
       if (q.limit !== undefined) params.limit = q.limit;
-      return run(req, 'kv.list', params);
+      return run(req, reply, 'kv.list', params);
     },
   );
   app.get(
@@ -66,7 +66,7 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
         response: { 200: item },
       },
     },
-    async (req) => run(req, 'kv.get', { key: (req.params as { '*': string })['*'] }),
+    async (req, reply) => run(req, reply, 'kv.get', { key: (req.params as { '*': string })['*'] }),
   );
   app.put(
     '/api/kv/*',
@@ -84,16 +84,16 @@ export function registerKvRoutes(app: FastifyInstance, deps: KvRoutesDeps): void
         response: { 200: item },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const body = req.body as { value: unknown; ttl_s?: number };
       const params: Record<string, unknown> = { key: (req.params as { '*': string })['*'], value: body.value };
       if (body.ttl_s !== undefined) params.ttl_s = body.ttl_s;
-      return run(req, 'kv.set', params);
+      return run(req, reply, 'kv.set', params);
     },
   );
   app.delete(
     '/api/kv/*',
     { schema: { tags: ['kv'], summary: 'Removes a key (permission call:kv.delete); 404 not_found when missing', params: keyParam } },
-    async (req) => run(req, 'kv.delete', { key: (req.params as { '*': string })['*'] }),
+    async (req, reply) => run(req, reply, 'kv.delete', { key: (req.params as { '*': string })['*'] }),
   );
 }
