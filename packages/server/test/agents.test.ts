@@ -99,9 +99,17 @@ describe('agents.send', () => {
   it('ends the sessions of a closed connection and tells the backend', async () => {
     const c = await connected(SENDER_KEY);
     const { session_id } = (await send(c, { agent: 'echo', message: 'bye soon' })).at(-1)!.result as { session_id: string };
+    const parrot = (await send(c, { agent: 'parrot', message: 'me too' })).at(-1)!.result as { session_id: string };
+    expect(parrot.session_id).not.toBe(session_id);
     c.close();
     const end = await backends.waitForRequest('/agent', (r) => r.body.type === 'session_end' && r.body.session_id === session_id);
     expect(end.body).toMatchObject({ type: 'session_end', session_id, user: 'sender', agent: 'echo' });
+    // A definition answered by another backend: that backend hears of the session's end.
+    const parrotEnd = await backends.waitForRequest(
+      '/agent',
+      (r) => r.body.type === 'session_end' && r.body.session_id === parrot.session_id,
+    );
+    expect(parrotEnd.body).toMatchObject({ agent: 'parrot' });
   });
 
   it('reaches a definition that names its backend, and answers a unary backend body without text as one result', async () => {

@@ -197,12 +197,11 @@ export class AgentService {
    */
   connectionClosed(connectionId: string): void {
     for (const s of this.sessions.close(connectionId)) {
-      const backend = this.backends.get(s.agent) ?? undefined;
-      const url = backend?.url ?? this.definitionBackendUrl(s.agent);
-      if (!url) continue;
-      void fetch(url, {
+      const backend = this.backends.get(this.definitionBackends.get(s.agent) ?? s.agent);
+      if (!backend) continue;
+      void fetch(backend.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(backend?.headers ?? {}) },
+        headers: { 'content-type': 'application/json', ...(backend.headers ?? {}) },
         body: JSON.stringify({ type: 'session_end', session_id: s.sessionId, user: s.user, agent: s.agent }),
         signal: AbortSignal.timeout(SESSION_END_TIMEOUT_MS),
       })
@@ -218,12 +217,8 @@ export class AgentService {
     return this.sessions.size;
   }
 
-  /** Backends of agents named by a definition's `backend` key, remembered at resolve time. */
+  /** The backend of each agent a definition's `backend` key points elsewhere, as last resolved (for session ends). */
   private readonly definitionBackends = new Map<string, string>();
-  private definitionBackendUrl(agent: string): string | undefined {
-    const name = this.definitionBackends.get(agent);
-    return name === undefined ? undefined : this.backends.get(name)?.url;
-  }
 
   private async resolve(agent: string): Promise<{ backend: Backend; definition: AgentDefinition | undefined }> {
     const { definitions } = await this.deps.folder.scan();
