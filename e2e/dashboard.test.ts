@@ -76,7 +76,7 @@ describeBrowser('dashboard', () => {
     await page.getByLabel('New status').selectOption('inactive');
     await page.getByRole('group', { name: 'Severity' }).getByText('error', { exact: true }).click();
     await page.getByRole('group', { name: 'Severity' }).getByText('critical', { exact: true }).click();
-    expect(await page.getByTestId('builder-summary').textContent()).toContain('new_status = inactive');
+    expect(await page.getByTestId('builder-summary').textContent()).toContain('new status is inactive');
     await page.getByLabel('Name (optional)').fill('MCP servers going down');
     await page.getByTestId('subscribe-button').click();
     const card = page.getByTestId('subscription-card').filter({ hasText: 'MCP servers going down' });

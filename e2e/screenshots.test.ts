@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../packages/server/test/helper
 import { DESKTOP, PHONE, describeBrowser, launchBrowser, newPage } from './support/browser.js';
 import { ensureDashboardBuilt, goToView, openDashboard, publishHttp, screenshotDir } from './support/dashboard.js';
 
-const VIEWS = ['Live feed', 'Subscriptions', 'History', 'Analytics', 'System', 'Publish'] as const;
+const VIEWS = ['Live feed', 'Subscriptions', 'History', 'Analytics', 'System', 'Publish', 'Agents', 'KV store'] as const;
 
 /** Traffic that looks like a working platform, so the screenshots show something real. */
 function demoEvents() {

@@ -9,6 +9,8 @@ import type { ContextSwitchResult, HistoryRequest, PingResult } from './request-
 import type { OutgoingFrame } from './request-tracker.js';
 import { CallStream, type CallOptions } from './call-stream.js';
 import { McpClient } from './mcp-client.js';
+import { AgentsApi } from './agents-api.js';
+import { KvApi } from './kv-api.js';
 import { emits, withCorrelation, type CorrelatedPublisher, type EmitsOptions, type Publisher } from './service-helpers.js';
 import type { Subscription, SubscribeOptions } from './subscription.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
@@ -39,6 +41,10 @@ export class HeraldClient extends TypedEmitter<ClientEvents> implements Publishe
   #contextOrg: string | undefined;
   /** Typed helpers over the `mcp.*` tools: `client.mcp.listServers()`, `client.mcp.callTool(server, name, args)`. */
   readonly mcp: McpClient = new McpClient(this);
+  /** Agents: list them, send a message and stream the reply. */
+  readonly agents: AgentsApi = new AgentsApi(this);
+  /** The org's key-value store. */
+  readonly kv: KvApi = new KvApi(this);
 
   /** Validates the options (a TypeError names every bad one) and, unless `autoConnect: false`, starts connecting. */
   constructor(options: HeraldClientOptions) {

@@ -4,6 +4,9 @@ export type { ClientEvents, ConnectionState, StatusChange } from './client-event
 export type { TokenTransport } from './connection.js';
 export { Subscription } from './subscription.js';
 export { CallStream } from './call-stream.js';
+export { AgentsApi } from './agents-api.js';
+export type { SendOptions, ToolCaller } from './agents-api.js';
+export { KvApi } from './kv-api.js';
 export type { CallChunk, CallOptions } from './call-stream.js';
 export { McpClient } from './mcp-client.js';
 export type { McpServerSummary, McpToolInfo, McpToolResult } from '@herald/protocol';

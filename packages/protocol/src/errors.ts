@@ -12,7 +12,7 @@ export const ERROR_CODES = Object.freeze({
   invalid_event: 'A published event is malformed; details.path names the field.',
   unauthorized: 'No valid token was given (HTTP 401).',
   forbidden: 'The token is valid but lacks the permission the request needs.',
-  not_found: 'The event, subscription or route asked for does not exist.',
+  not_found: 'The event, subscription, route, agent, task or KV key asked for does not exist.',
   subscription_not_found: 'unsubscribe named a subscription this connection does not have.',
   payload_too_large: 'The frame or body is larger than the configured maximum.',
   rate_limited: 'Too many messages; details.retry_after_ms says when to try again.',

@@ -58,6 +58,8 @@ export type {
   CategoryMetadata,
   RegistryMetadata,
 } from './registry.js';
+export { KV_MAX_VALUE_BYTES, KV_KEY_PATTERN } from './agents.js';
+export type { AgentInfo, AgentTask, AgentTaskStatus, AgentSendResult, KvItem, KvPage } from './agents.js';
 export { ERROR_CODES, CLOSE_CODES, shouldReconnect, httpStatusFor } from './errors.js';
 export type { ErrorCode, CloseReason } from './errors.js';
 export { formatPath, problemsFromZod, describeProblems } from './issues.js';

@@ -13,7 +13,7 @@ import type { HeraldConfig } from './config/config-schema.js';
 import { ConfigError } from './errors/herald-error.js';
 import { AuditLog } from './audit/audit-log.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
-import { ActionRouter } from './gateway/action-router.js';
+import { ActionRouter, recordOf } from './gateway/action-router.js';
 import { PublishRateLimiter } from './gateway/publish-rate-limiter.js';
 import { registerConnectionRoutes } from './gateway/routes/connection-routes.js';
 import { buildHttpApp } from './gateway/http-app.js';
@@ -35,7 +35,20 @@ import { EventRegistry } from './registry/event-registry.js';
 import type { EventStore } from './store/event-store.js';
 import { PostgresEventStore } from './store/postgres-event-store.js';
 import { SqliteEventStore } from './store/sqlite-event-store.js';
-import { aliasResolver } from './tools/action-aliases.js';
+import { AgentFolder } from './agents/agent-folder.js';
+import { AgentService } from './agents/agent-service.js';
+import { agentTools } from './agents/agent-tools.js';
+import { TaskRegistry } from './agents/task-registry.js';
+import { registerAgentRoutes } from './gateway/routes/agent-routes.js';
+import { registerKvRoutes } from './gateway/routes/kv-routes.js';
+import { KvService } from './kv/kv-service.js';
+import type { KvStore } from './kv/kv-store.js';
+import { kvTools } from './kv/kv-tools.js';
+import { PostgresKvStore } from './kv/postgres-kv-store.js';
+import { SqliteKvStore } from './kv/sqlite-kv-store.js';
+import { ConnectionHooks } from './routes/connection-hooks.js';
+import { RouteTable } from './routes/route-table.js';
+import { aliasResolver, firstResolver } from './tools/action-aliases.js';
 import { CallRunner } from './tools/call-runner.js';
 import { metricsTools } from './tools/metrics-tools.js';
 import { ToolRegistry } from './tools/tool-registry.js';
@@ -94,6 +107,16 @@ function buildStore(config: HeraldConfig, dataDir: string, logger: Logger): Even
   ]);
 }
 
+/** The KV table lives where the events do: the same SQLite file, or the same PostgreSQL database and schema. */
+function buildKvStore(config: HeraldConfig, dataDir: string, logger: Logger): KvStore {
+  const spec = config.store ?? `sqlite:${resolve(dataDir, 'herald.db')}`;
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    return new SqliteKvStore({ path: path === ':memory:' ? ':memory:' : resolve(path) });
+  }
+  return new PostgresKvStore({ connectionString: spec, logger });
+}
+
 function buildBus(config: HeraldConfig): Bus {
   if (config.bus === 'memory') return new MemoryBus();
   throw new ConfigError([`bus = "${config.bus.split('@').pop()}": this build supports "memory" (Redis support is planned)`]);
@@ -127,6 +150,8 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const store = options.store ?? buildStore(config, dataDir, logger);
   const bus = buildBus(config);
   await store.open();
+  const kvStore = buildKvStore(config, dataDir, logger);
+  await kvStore.open();
 
   const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
@@ -170,6 +195,33 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const audit = new AuditLog(publishAsSystem, logger, config.lifecycleEvents);
   registerEventRoutes(app, { publisher, publishLimiter, history, store, registry: eventRegistry });
 
+  const publishQuietly = (events: Array<Record<string, unknown>>) => {
+    publishAsSystem(events).catch((err: unknown) => logger.warn({ err, type: events[0]?.type }, 'could not publish a system event'));
+  };
+  const kv = new KvService({
+    store: kvStore,
+    onChange: (org, data) => publishQuietly([{ type: 'kv.updated', source: 'herald', severity: 'debug', data, ...(org !== undefined && { org }) }]),
+  });
+  const taskRegistry = new TaskRegistry((task) =>
+    publishQuietly([
+      {
+        type: 'agents.task_status',
+        source: 'herald',
+        severity: task.status === 'failed' ? 'error' : 'info',
+        correlation_id: task.session_id,
+        data: { task_id: task.task_id, status: task.status, agent: task.agent, session_id: task.session_id, ...(task.error && { error: task.error }) },
+        ...(task.org !== undefined && { org: task.org }),
+      },
+    ]),
+  );
+  const agents = new AgentService({
+    backends: config.agents.backends,
+    folder: new AgentFolder(config.agents.dir ?? resolve(dataDir, 'agents')),
+    tasks: taskRegistry,
+    publish: publishQuietly,
+    maxMessageBytes: config.limits.maxPayloadBytes,
+    logger,
+  });
   const mcp = new McpRegistry({
     servers: config.mcp.servers,
     publish: (type, severity, data) => publishAsSystem([{ type, source: 'mcp-monitor', severity, data }]),
@@ -179,7 +231,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   tools.registerAll(
     metricsTools({
       snapshot: () => metrics.snapshot(),
-      sections: async () => ({ mcp: { servers: mcp.all().map((m) => ({ name: m.name, status: m.status })) } }),
+      sections: async () => ({ kv: await kv.metricsSection(), mcp: { servers: mcp.all().map((m) => ({ name: m.name, status: m.status })) } }),
     }),
   );
   tools.registerAll(
@@ -188,21 +240,48 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       maxArgumentsBytes: config.mcp.maxArgumentsBytes,
       callTimeoutMs: config.limits.callTimeoutMs,
       publishCalled: (data, org) =>
-        void publishAsSystem([{ type: 'mcp.tool.called', source: 'mcp-monitor', severity: data.outcome === 'ok' ? 'info' : 'warning', data, ...(org !== undefined ? { org } : {}) }]).catch(
-          (err: unknown) => logger.warn({ err }, 'could not publish mcp.tool.called'),
-        ),
+        publishQuietly([{ type: 'mcp.tool.called', source: 'mcp-monitor', severity: data.outcome === 'ok' ? 'info' : 'warning', data, ...(org !== undefined ? { org } : {}) }]),
     }),
   );
+  tools.registerAll(kvTools(kv));
+  const agentToolList = agentTools(agents);
+  const longestAgentMs = Math.max(0, ...config.agents.backends.map((b) => b.timeoutMs));
+  // agents.send may run as long as its slowest backend; the backend's own timeout fires first, with a precise message.
+  tools.registerAll(agentToolList.map((t) => (t.name === 'agents.send' && longestAgentMs > 0 ? { ...t, timeoutMs: longestAgentMs + 1_000 } : t)));
   const calls = new CallRunner({
     defaultTimeoutMs: config.limits.callTimeoutMs,
     maxConcurrentPerConnection: config.limits.maxConcurrentCallsPerConnection,
     logger,
   });
-  const resolveAction = aliasResolver(tools);
-  const router = new ActionRouter({ hub, publisher, registry: eventRegistry, history, publishLimiter, audit, tools, calls, resolveAction });
-  const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
+  const routeTable = new RouteTable({
+    routes: config.routes,
+    tools,
+    sendToAgent: (ctx, request) => agents.send(ctx, request, ctx),
+    defaultMaxPayloadBytes: config.limits.maxPayloadBytes,
+    recordOf: (id) => {
+      const conn = registry.get(id);
+      return conn && recordOf(conn);
+    },
+  });
+  const hooks = new ConnectionHooks({ routes: config.routes, logger });
+  const resolveAction = firstResolver(aliasResolver(tools), routeTable.resolve);
+  const router = new ActionRouter({
+    hub,
+    publisher,
+    registry: eventRegistry,
+    history,
+    publishLimiter,
+    audit,
+    tools,
+    calls,
+    resolveAction,
+    onConnectionClosed: [(conn) => hooks.disconnected(recordOf(conn)), (conn) => agents.connectionClosed(conn.id)],
+  });
+  const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq, hooks });
   ws.attach(app.server);
   registerConnectionRoutes(app, { registry, hub, ws });
+  registerKvRoutes(app, { calls, tools });
+  registerAgentRoutes(app, { calls, tools, agents });
   registerMcpRoutes(app, { mcp, tools, calls });
   registerMcpEndpointRoutes(app, { publisher, history, store, registry: eventRegistry, version: VERSION });
   await mcp.start();
@@ -218,9 +297,8 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const timers: NodeJS.Timeout[] = [];
   if (config.metricsEventIntervalMs > 0) {
     const t = setInterval(() => {
-      void metrics
-        .snapshot()
-        .then((snapshot) => publishAsSystem([{ type: 'metrics', source: 'herald', severity: 'debug', priority: 'low', data: snapshot }]))
+      void Promise.all([metrics.snapshot(), kv.metricsSection()])
+        .then(([snapshot, kvSection]) => publishAsSystem([{ type: 'metrics', source: 'herald', severity: 'debug', priority: 'low', data: { ...snapshot, kv: kvSection } }]))
         .catch((err: unknown) => logger.warn({ err }, 'could not publish the metrics event'));
     }, config.metricsEventIntervalMs);
     t.unref();
@@ -234,6 +312,11 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   }, config.retention.intervalMs);
   retention.unref();
   timers.push(retention);
+  const kvSweep = setInterval(() => {
+    void kv.sweep().catch((err: unknown) => logger.warn({ err }, 'removing expired KV keys failed'));
+  }, config.kvSweepIntervalMs);
+  kvSweep.unref();
+  timers.push(kvSweep);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -247,6 +330,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       publisher.stop();
       await bus.stop();
       await store.close();
+      await kvStore.close();
       metrics.stop();
     })());
 

@@ -30,6 +30,15 @@ describe.skipIf(skipReason !== undefined)(`Herald on PostgreSQL${skipReason ? ` 
     await dropSchema(schema);
   });
 
+  it('keeps KV keys in the same database across a restart, expiry included', async () => {
+    const first = await start();
+    expect((await http(first, 'PUT', '/api/kv/pg:kept', { value: { n: 1 }, ttl_s: 3600 })).status).toBe(200);
+    await first.close({ keepData: true });
+    servers.splice(servers.indexOf(first), 1);
+    const second = await start(first.dataDir);
+    expect((await http(second, 'GET', '/api/kv/pg:kept')).body).toMatchObject({ value: { n: 1 }, ttl_s: 3600 });
+  });
+
   it('reports a healthy postgres store, described without credentials', async () => {
     const server = await start();
     const health = await http(server, 'GET', '/health');

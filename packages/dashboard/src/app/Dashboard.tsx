@@ -8,6 +8,8 @@ import { PublishView } from '../features/publish/components/PublishView';
 import { SubscriptionsView } from '../features/subscriptions/components/SubscriptionsView';
 import { SystemView } from '../features/system/components/SystemView';
 import { McpView } from '../features/mcp/components/McpView';
+import { AgentsView } from '../features/agents/components/AgentsView';
+import { KvView } from '../features/kv/components/KvView';
 import { Icon } from '../components/ui/Icon';
 import { useSession } from '../realtime/session-context';
 import { Button } from '../components/ui/Button';
@@ -33,6 +35,8 @@ export function Dashboard() {
         {view === 'system' && <SystemView />}
         {view === 'mcp' && <McpView />}
         {view === 'publish' && <PublishView onNavigate={setView} />}
+        {view === 'agents' && <AgentsView />}
+        {view === 'kv' && <KvView />}
       </main>
     </div>
   );

@@ -9,6 +9,8 @@ export const VIEWS = [
   { id: 'system', label: 'System' },
   { id: 'mcp', label: 'MCP' },
   { id: 'publish', label: 'Publish' },
+  { id: 'agents', label: 'Agents' },
+  { id: 'kv', label: 'KV store' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypeDefinitionInputSchema } from '@herald/protocol';
+import { BUILT_IN_ACTIONS, eventTypeDefinitionInputSchema } from '@herald/protocol';
 
 const positiveInt = (what: string) => z.number({ error: `must be a number (${what})` }).int('must be a whole number').positive('must be greater than 0');
 const nonNegativeInt = (what: string) => z.number({ error: `must be a number (${what})` }).int('must be a whole number').min(0, 'must be 0 or more');
@@ -113,6 +113,59 @@ export const mcpServerSchema = z
     }
   });
 
+/** Names of agents and agent backends: what `agents.send {agent}` and a route's `agent` say. */
+export const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const agentName = z.string({ error: 'must be a string' }).regex(AGENT_NAME_PATTERN, 'must be 1 to 64 lower-case letters, digits, "-" or "_", starting with a letter or digit');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const headers = z.record(z.string(), z.string({ error: 'must be a string' }));
+
+/** An agent backend: an HTTP endpoint taking `{message, session_id, context, user}` and answering NDJSON, SSE or one JSON body. */
+export const agentBackendSchema = z.strictObject({
+  name: agentName,
+  url: httpUrl,
+  /** Longest one message may take, ms. */
+  timeoutMs: positiveInt('ms').default(60_000),
+  /** Sent with every request (an API key of the backend, say). */
+  headers: headers.optional(),
+});
+
+export const agentsSchema = z.strictObject({
+  /** Folder of agent definitions (markdown with front matter, as `.claude/agents/`); default `<dataDir>/agents`. */
+  dir: z.string().min(1).optional(),
+  backends: z.array(agentBackendSchema).default([]),
+});
+
+/** Action names a route may take: not a built-in action; `$connect`, `$disconnect`, `$default` are the special ones. */
+export const ROUTE_ACTION_PATTERN = /^(?:\$connect|\$disconnect|\$default|[A-Za-z_][A-Za-z0-9_.:-]{0,63})$/;
+
+/** One route: exactly one of `agent`, `tool` (`server/tool` of an MCP server) or `url` (an HTTP backend). */
+export const routeSchema = z
+  .strictObject({
+    agent: agentName.optional(),
+    tool: z.string({ error: 'must be a string' }).regex(/^[^/\s]+\/[^/\s]+$/, 'must be "server/tool", an MCP server and one of its tools').optional(),
+    url: httpUrl.optional(),
+    headers: headers.optional(),
+    /** Longest the handler may take, ms; default 60 000. */
+    timeoutMs: positiveInt('ms').optional(),
+    /** Largest client message this route accepts, bytes (as JSON); default limits.maxPayloadBytes. */
+    maxPayloadBytes: positiveInt('bytes').optional(),
+  })
+  .refine((r) => [r.agent, r.tool, r.url].filter((v) => v !== undefined).length === 1, {
+    error: 'needs exactly one handler: "agent", "tool" or "url"',
+  });
+
+export const routesSchema = z.record(z.string(), routeSchema).superRefine((routes, ctx) => {
+  for (const [action, route] of Object.entries(routes)) {
+    if ((BUILT_IN_ACTIONS as readonly string[]).includes(action)) {
+      ctx.addIssue({ code: 'custom', path: [action], message: `is a built-in action and cannot be routed (built in: ${BUILT_IN_ACTIONS.join(', ')})` });
+    } else if (!ROUTE_ACTION_PATTERN.test(action)) {
+      ctx.addIssue({ code: 'custom', path: [action], message: 'is not a route name: use letters, digits, _ . : - (up to 64, not starting with a digit), or $connect, $disconnect, $default' });
+    } else if ((action === '$connect' || action === '$disconnect') && route.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: [action], message: 'is told of connections over HTTP: give it a "url"' });
+    }
+  }
+});
+
 export const configSchema = z.strictObject({
   /** Address to listen on. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -181,6 +234,12 @@ export const configSchema = z.strictObject({
       });
     })
     .default({ servers: [], maxArgumentsBytes: 32_768 }),
+  /** Agent definitions and backends (docs/agents.md). */
+  agents: agentsSchema.default({ backends: [] }),
+  /** Actions that are not built in, by name, and what answers them (docs/agents.md). */
+  routes: routesSchema.default({}),
+  /** How often expired KV keys are removed, ms (they are hidden from reads at once). */
+  kvSweepIntervalMs: positiveInt('ms').default(60_000),
   /** Event registry additions and overrides. */
   registry: z.array(eventTypeDefinitionInputSchema).default([]),
 });

@@ -103,6 +103,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_LIFECYCLE_EVENTS', 'lifecycleEvents', 'boolean', DEFAULTS.lifecycleEvents, 'publish connection.*, user_login and audit.* events'),
   server('HERALD_COMPRESSION', 'compression', 'boolean', DEFAULTS.compression, 'negotiate permessage-deflate; each event is compressed once for every client that asked'),
   server('HERALD_COMPRESSION_THRESHOLD_BYTES', 'compressionThresholdBytes', 'integer', DEFAULTS.compressionThresholdBytes, 'smallest event sent compressed, bytes'),
+  server('HERALD_AGENTS_DIR', 'agents.dir', 'string', '<data dir>/agents', 'folder of agent definitions (markdown with front matter); backends and routes are set in the config file'),
+  server('HERALD_KV_SWEEP_INTERVAL_MS', 'kvSweepIntervalMs', 'integer', DEFAULTS.kvSweepIntervalMs, 'how often expired KV keys are removed, ms (reads hide them at once)'),
   server('HERALD_DASHBOARD', 'dashboard', 'boolean', DEFAULTS.dashboard, 'serve the dashboard at /'),
   server('HERALD_MCP_MAX_ARGUMENTS_BYTES', 'mcp.maxArgumentsBytes', 'integer', DEFAULTS.mcp.maxArgumentsBytes, 'largest arguments of one MCP tool call, bytes of JSON (the servers themselves go in the config file: mcp.servers)'),
   ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>

@@ -177,7 +177,7 @@ describe('loadConfig', () => {
         Object.entries(value).flatMap(([k, v]) =>
           v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
         );
-      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry' && key !== 'mcp.servers');
+      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry' && key !== 'mcp.servers' && key !== 'agents.backends');
       expect(missing).toEqual([]);
     });
 
@@ -463,5 +463,38 @@ describe('mcp.servers', () => {
   it('refuses two servers with the same name', () => {
     writeFile('herald.config.json', JSON.stringify({ mcp: { servers: [{ name: 'x', command: 'a' }, { name: 'x', command: 'b' }] } }));
     expect(problemsOf({})).toEqual([expect.stringMatching(/mcp\.servers\[1\]\.name.*"x" names two servers/)]);
+describe('loadConfig: agents and routes', () => {
+  it('reads backends and routes from the config file and makes agents.dir absolute against cwd', () => {
+    writeFile(
+      'herald.config.yaml',
+      'agents:\n  dir: ./my-agents\n  backends:\n    - name: echo\n      url: http://127.0.0.1:9000/chat\nroutes:\n  sendMessage: { agent: echo }\n  $default: { url: "http://127.0.0.1:9000/default", timeoutMs: 5000 }\n',
+    );
+    const config = load();
+    expect(config.agents).toEqual({ dir: path.join(cwd, 'my-agents'), backends: [{ name: 'echo', url: 'http://127.0.0.1:9000/chat', timeoutMs: 60_000 }] });
+    expect(config.routes).toEqual({ sendMessage: { agent: 'echo' }, $default: { url: 'http://127.0.0.1:9000/default', timeoutMs: 5000 } });
+  });
+
+  it('names each bad route and backend: a built-in action, two handlers, none, $connect without url, a bad URL', () => {
+    writeFile(
+      'herald.config.json',
+      JSON.stringify({
+        agents: { backends: [{ name: 'Echo Agent', url: 'ftp://x' }] },
+        routes: {
+          subscribe: { url: 'http://127.0.0.1:1/x' },
+          both: { agent: 'echo', url: 'http://127.0.0.1:1/x' },
+          none: { timeoutMs: 5 },
+          $connect: { agent: 'echo' },
+          'bad name!': { agent: 'echo' },
+        },
+      }),
+    );
+    const problems = problemsOf({}).join('\n');
+    expect(problems).toContain('agents.backends[0].name');
+    expect(problems).toContain('agents.backends[0].url');
+    expect(problems).toMatch(/routes\.subscribe.*is a built-in action/);
+    expect(problems).toMatch(/routes\.both.*needs exactly one handler/);
+    expect(problems).toMatch(/routes\.none.*needs exactly one handler/);
+    expect(problems).toMatch(/routes\.\$connect.*give it a "url"/);
+    expect(problems).toMatch(/bad name!.*is not a route name/);
   });
 });

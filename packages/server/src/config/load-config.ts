@@ -240,6 +240,7 @@ export function loadConfig(options: LoadConfigOptions): HeraldConfig {
     ...config,
     dataDir: path.resolve(options.cwd, config.dataDir),
     store: resolveStorePath(config.store, options.cwd),
+    agents: config.agents.dir === undefined ? config.agents : { ...config.agents, dir: path.resolve(options.cwd, config.agents.dir) },
     logFormat: config.logFormat ?? (options.isTTY ? 'pretty' : 'json'),
   });
 }

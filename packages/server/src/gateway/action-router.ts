@@ -16,6 +16,7 @@ import type { ActionResolver } from '../tools/action-aliases.js';
 import type { CallRunner } from '../tools/call-runner.js';
 import type { Caller } from '../tools/tool.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import type { ConnectionRecord } from '../routes/route-table.js';
 
 export interface ActionRouterDeps {
   hub: Hub;
@@ -28,6 +29,8 @@ export interface ActionRouterDeps {
   calls: CallRunner;
   /** Actions that are not built in: aliases of tools, then the configured routes. */
   resolveAction: ActionResolver;
+  /** Told when an admitted connection closes, after its calls were cancelled: `$disconnect`, agent sessions. */
+  onConnectionClosed?: Array<(conn: ClientConnection) => void>;
 }
 
 type Reply = Record<string, unknown> & { type: string };
@@ -106,9 +109,11 @@ export class ActionRouter {
     }
   }
 
-  /** The connection closed: its running calls are cancelled. */
+  /** The connection closed: its running calls are cancelled, then `$disconnect` and agent sessions are told. */
   connectionClosed(conn: ClientConnection): void {
     this.deps.calls.cancelAll(conn.id);
+    if (!conn.isAuthenticated) return;
+    for (const listener of this.deps.onConnectionClosed ?? []) listener(conn);
   }
 
   /** Seed 000's context switch: subscriptions see the new org's events from the next event on. */
@@ -140,6 +145,11 @@ export function callerOf(conn: ClientConnection): Caller {
   const caller: Caller = { identity: conn.identity, org: conn.org, connectionId: conn.id, sessionId: conn.info.sessionId };
   if (conn.correlationId !== undefined) caller.correlationId = conn.correlationId;
   return caller;
+}
+
+/** A connection's record, as `$connect`, `$disconnect` and route backends get it. */
+export function recordOf(conn: ClientConnection): ConnectionRecord {
+  return { connection_id: conn.id, session_id: conn.info.sessionId, actor_id: conn.identity.id, connected_at: new Date(conn.connectedAtMs).toISOString() };
 }
 
 /** The `user` object of `connected` and `authenticated`. */

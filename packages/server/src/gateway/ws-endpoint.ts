@@ -15,7 +15,8 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { type ActionRouter, describeUser } from './action-router.js';
+import type { ConnectionHooks } from '../routes/connection-hooks.js';
+import { type ActionRouter, describeUser, recordOf } from './action-router.js';
 import { isOriginAllowed } from './origin.js';
 import { tokenFromRequest } from './request-token.js';
 
@@ -40,6 +41,8 @@ export interface WsEndpointDeps {
   version: string;
   authenticate(token: string): Promise<AuthResult>;
   headSeq(): number;
+  /** `$connect`: asked before a connection is admitted. */
+  hooks?: ConnectionHooks;
 }
 
 function shortId(prefix: string): string {
@@ -142,16 +145,21 @@ export class WsEndpoint {
       this.deps.audit.record('audit.auth_failed', { reason: r.code, remote_address: conn.info.remoteAddress, client_id: conn.id }, { severity: 'warning' });
       return conn.close('auth_failed', r.code === 'token_expired' ? `token expired: ${r.message}` : r.message);
     }
-    this.admit(conn, r.identity);
+    await this.admit(conn, r.identity);
   }
 
-  private admit(conn: ClientConnection, identity: Identity): void {
+  private async admit(conn: ClientConnection, identity: Identity): Promise<void> {
     if (!conn.isOpen) return;
-    const { config, registry } = this.deps;
+    const { config, registry, hooks } = this.deps;
     if (registry.countForUser(identity.id) >= config.limits.maxConnectionsPerUser && identity.kind !== 'admin') {
       return conn.close('connection_limit', `at most ${config.limits.maxConnectionsPerUser} connections per user`);
     }
     conn.setIdentity(identity);
+    if (hooks?.hasConnectHook) {
+      const verdict = await hooks.connected(recordOf(conn));
+      if (!conn.isOpen) return;
+      if (!verdict.isAllowed) return conn.close('auth_failed', verdict.reason);
+    }
     conn.isAuthenticated = true;
     registry.addUser(conn);
     this.deps.hub.attach(conn);

@@ -9,6 +9,8 @@ const ICONS: Record<ViewId, IconName> = {
   system: 'cpu',
   mcp: 'plug',
   publish: 'send',
+  agents: 'bolt',
+  kv: 'key',
 };
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {

@@ -44,14 +44,3 @@ export function toFilters(fields: readonly FilterableField[], values: Readonly<R
 export function definitionsById(metadata: RegistryMetadata | undefined): Map<string, EventTypeDefinition> {
   return new Map((metadata?.categories ?? []).flatMap((c) => c.events.map((e) => [e.id, e] as const)));
 }
-
-/** A readable line for a filter value, as a card shows it. */
-export function describeFilterValue(value: unknown): string {
-  if (Array.isArray(value)) return value.join(', ');
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([op, v]) => `${op} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-      .join('; ');
-  }
-  return String(value);
-}

@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/Button';
 import { CategoryIcon } from '../../../components/ui/Icon';
 import { Tabs } from '../../../components/ui/Tabs';
 import { ListInput } from '../../filters/components/ListInput';
-import { describeFilterValue } from '../builder-model';
+import { describeFilter } from '../describe-filter';
 import { useSubscriptionBuilder } from '../hooks/useSubscriptionBuilder';
 import { FilterFieldControl } from './FilterFieldControl';
 
@@ -116,7 +116,7 @@ export function SubscriptionBuilder({
           : `Will subscribe to ${builder.types.join(', ')}${
               builder.filters
                 ? ` where ${Object.entries(builder.filters)
-                    .map(([k, v]) => `${k} = ${describeFilterValue(v)}`)
+                    .map(([k, v]) => describeFilter(k, v))
                     .join(' and ')}`
                 : ''
             }.`}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/Button';
 import type { ActiveSubscription } from '../../../realtime/subscription-set';
-import { describeFilterValue } from '../builder-model';
+import { describeFilter } from '../describe-filter';
 
 export function SubscriptionCard({
   subscription,
@@ -24,15 +24,13 @@ export function SubscriptionCard({
       <dl>
         <dt>Types</dt>
         <dd>{subscription.types.join(', ')}</dd>
+        <dt>Filters</dt>
         {filters.map(([key, value]) => (
-          <FilterLine key={key} name={key} value={value} />
+          <dd key={key} data-testid="subscription-filter">
+            {describeFilter(key, value)}
+          </dd>
         ))}
-        {filters.length === 0 && (
-          <>
-            <dt>Filters</dt>
-            <dd>none</dd>
-          </>
-        )}
+        {filters.length === 0 && <dd>none: every event of these types</dd>}
       </dl>
       {subscription.error && <p className="field-error">{subscription.error}</p>}
       <div>
@@ -51,14 +49,5 @@ export function SubscriptionCard({
         </Button>
       </div>
     </article>
-  );
-}
-
-function FilterLine({ name, value }: { name: string; value: unknown }) {
-  return (
-    <>
-      <dt>{name}</dt>
-      <dd>{describeFilterValue(value)}</dd>
-    </>
   );
 }
