@@ -463,6 +463,9 @@ describe('mcp.servers', () => {
   it('refuses two servers with the same name', () => {
     writeFile('herald.config.json', JSON.stringify({ mcp: { servers: [{ name: 'x', command: 'a' }, { name: 'x', command: 'b' }] } }));
     expect(problemsOf({})).toEqual([expect.stringMatching(/mcp\.servers\[1\]\.name.*"x" names two servers/)]);
+  });
+});
+
 describe('loadConfig: agents and routes', () => {
   it('reads backends and routes from the config file and makes agents.dir absolute against cwd', () => {
     writeFile(
