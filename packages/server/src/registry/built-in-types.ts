@@ -6,6 +6,7 @@ export const BUILT_IN_CATEGORIES: ReadonlyArray<{ id: string; label: string }> =
   { id: 'agent', label: 'Agents' },
   { id: 'user', label: 'Users' },
   { id: 'system', label: 'System' },
+  { id: 'kv', label: 'KV store' },
   { id: 'audit', label: 'Audit & connections' },
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'claude', label: 'Claude sessions' },
@@ -93,6 +94,14 @@ export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
     'warning',
     'error',
     'critical',
+  ]),
+  def('agents.task_status', 'agent', 'Agent task status', 'An agent task changed status (task_id, status, agent).', '📋', [
+    agentField,
+    { name: 'task_status', label: 'Status', type: 'multiselect', path: 'data.status', options: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+  ]),
+  def('kv.updated', 'kv', 'KV updated', 'A key of the KV store was set or deleted (key, op).', '🗝️', [
+    { name: 'kv_key', label: 'Key', type: 'text', path: 'data.key' },
+    { name: 'kv_op', label: 'Operation', type: 'select', path: 'data.op', options: ['set', 'delete'] },
   ]),
   def('system_health', 'system', 'System health', 'A health report of a component.', '🩺', [
     { name: 'component', label: 'Component', type: 'text', path: 'data.component' },
