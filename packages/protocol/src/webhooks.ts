@@ -10,6 +10,9 @@ export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 8;
 /** How long one attempt may take before it counts as failed, ms. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
+/** `http(s)://host[:port][/path]`, with no user or password before the host. */
+const WEBHOOK_URL = /^https?:\/\/[^/?#@\s]+(?:[/?#]\S*)?$/i;
+
 /** Webhook ids are chosen by Herald (`wh_…`) or, in the config file, by the operator. */
 const WEBHOOK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -24,14 +27,7 @@ export const webhookInputSchema = z.strictObject({
   url: z
     .string({ error: 'must be an http:// or https:// URL' })
     .max(2048, 'must be at most 2048 characters')
-    .refine((text) => {
-      try {
-        const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-      } catch {
-        return false;
-      }
-    }, 'must be an http:// or https:// URL without credentials in it'),
+    .regex(WEBHOOK_URL, 'must be an http:// or https:// URL without credentials in it'),
   event_types: z.array(typePatternSchema, { error: 'must be a non-empty array of patterns such as ["repo.*"]' }).min(1, 'must name at least one pattern').max(50, 'may name at most 50 patterns'),
   filters: filtersSchema.optional(),
   /** Only events of this org (and org-less ones); without it the webhook sees every org. */
