@@ -47,7 +47,8 @@ INSERT INTO webhook_meta (key, value) VALUES ('schema_version', 1) ON CONFLICT (
 /**
  * Webhooks in SQLite, beside the event log in the same file (or in memory
  * for `sqlite::memory:`), for a single Herald node. Leases are kept in a
- * table too, so two processes on one file would still not both deliver.
+ * table as the contract asks; opening the file voids them, since the
+ * process that opens it is the file's one node.
  * See {@link WebhookStore} for the contract.
  */
 export class SqliteWebhookStore implements WebhookStore {
@@ -75,6 +76,9 @@ export class SqliteWebhookStore implements WebhookStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      // One node per SQLite file: a process opening it is the only one delivering, so a killed
+      // predecessor's leases are void rather than left to expire.
+      db.exec('DELETE FROM webhook_leases');
     } catch (err) {
       db.close();
       throw err;
