@@ -101,10 +101,8 @@ async function checkConfigWebhooks(config: HeraldConfig, logger: Logger): Promis
   const problems: string[] = [];
   for (const [i, webhook] of config.webhooks.entries()) {
     const check = await checkWebhookHost(new URL(webhook.url).hostname);
-    if (check.ok) continue;
-    // A name that does not resolve now may later; only a private answer is a configuration error.
-    if (check.reason.includes('does not resolve')) logger.warn({ url: webhook.url }, `webhooks[${i}]: ${check.reason}`);
-    else problems.push(`webhooks[${i}].url: ${check.reason}`);
+    if (!check.ok) problems.push(`webhooks[${i}].url: ${check.reason}`);
+    else if (check.addresses.length === 0) logger.warn({ url: webhook.url }, `webhooks[${i}]: the host does not resolve yet; delivery will retry`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

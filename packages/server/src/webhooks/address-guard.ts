@@ -61,7 +61,7 @@ export function isPrivateAddress(address: string): boolean {
   return REFUSED.check(address, 'ipv6');
 }
 
-/** Why a URL's host is refused, or undefined when every address it resolves to is public. */
+/** The addresses a host resolves to when all are public, or why it is refused. */
 export type AddressCheck = { ok: true; addresses: string[] } | { ok: false; reason: string };
 
 type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
@@ -72,7 +72,8 @@ const systemLookup: Lookup = (host) =>
 /**
  * Resolves the host of `url` and checks every address. A host whose
  * addresses are partly private is refused whole: the connection could
- * pick any of them.
+ * pick any of them. A name that does not resolve passes with no
+ * addresses: {@link guardedLookup} judges it at every connection.
  */
 export async function checkWebhookHost(hostname: string, lookup: Lookup = systemLookup): Promise<AddressCheck> {
   const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
@@ -81,8 +82,9 @@ export async function checkWebhookHost(hostname: string, lookup: Lookup = system
   else {
     try {
       addresses = (await lookup(host)).map((a) => a.address);
-    } catch (err) {
-      return { ok: false, reason: `the host "${host}" does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    } catch {
+      // Nothing to judge yet (the name may be created later); the connection is checked when it is made.
+      return { ok: true, addresses: [] };
     }
   }
   const refused = addresses.find(isPrivateAddress);
