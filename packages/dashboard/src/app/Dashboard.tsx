@@ -7,6 +7,7 @@ import { LiveFeedView } from '../features/live-feed/components/LiveFeedView';
 import { PublishView } from '../features/publish/components/PublishView';
 import { SubscriptionsView } from '../features/subscriptions/components/SubscriptionsView';
 import { SystemView } from '../features/system/components/SystemView';
+import { WebhooksView } from '../features/webhooks/components/WebhooksView';
 import { Icon } from '../components/ui/Icon';
 import { useSession } from '../realtime/session-context';
 import { Button } from '../components/ui/Button';
@@ -31,6 +32,7 @@ export function Dashboard() {
         {view === 'analytics' && <AnalyticsView onNavigate={setView} />}
         {view === 'system' && <SystemView />}
         {view === 'publish' && <PublishView onNavigate={setView} />}
+        {view === 'webhooks' && <WebhooksView />}
       </main>
     </div>
   );

@@ -8,6 +8,7 @@ export const VIEWS = [
   { id: 'analytics', label: 'Analytics' },
   { id: 'system', label: 'System' },
   { id: 'publish', label: 'Publish' },
+  { id: 'webhooks', label: 'Webhooks' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -8,6 +8,7 @@ const ICONS: Record<ViewId, IconName> = {
   analytics: 'chart',
   system: 'cpu',
   publish: 'send',
+  webhooks: 'plug',
 };
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {
