@@ -150,6 +150,23 @@ describe('webhooks', () => {
       expect(r.acceptedSeqs()).toEqual(res.body.seqs);
     });
 
+    it('keeps to its backoff however many new events arrive meanwhile, holding them back', async () => {
+      server = await startTestServer({ webhookDelivery: { ...FAST, retryBaseMs: 60_000, retryMaxMs: 60_000 } });
+      const r = await receiver(() => 500);
+      const { id } = await createWebhook({ url: r.url, event_types: ['job.*'] });
+      const witness = await receiver();
+      await createWebhook({ url: witness.url, event_types: ['job.*'] });
+      await publish([{ type: 'job.done', data: { n: 0 } }]);
+      await eventually(() => r.requests.length === 1 && witness.accepted.length === 1);
+      for (let n = 1; n <= 20; n++) await publish([{ type: 'job.done', data: { n } }]);
+      // The witness has seen every event, so the failing webhook was told of each of them too.
+      await eventually(() => witness.accepted.length === 21);
+      await eventually(async () => (await http(server!, 'GET', `/api/webhooks/${id}/deliveries`)).body.deliveries[0]?.status === 'pending');
+      expect(r.requests).toHaveLength(1);
+      const log = await http(server, 'GET', `/api/webhooks/${id}/deliveries`);
+      expect(log.body.deliveries).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, response_code: 500 })]);
+    });
+
     it('holds events while paused and delivers them all after resume', async () => {
       server = await startTestServer({ webhookDelivery: FAST });
       const r = await receiver();
@@ -208,6 +225,22 @@ describe('webhooks', () => {
       expect(r.allSigned(created.body.secret)).toBe(true);
       expect((await http(server, 'DELETE', `/api/webhooks/${created.body.id}`)).status).toBe(204);
       expect((await http(server, 'GET', '/api/webhooks')).body.webhooks).toEqual([]);
+    });
+
+    it('describes every webhook route in the OpenAPI document', async () => {
+      server = await startTestServer({ webhookDelivery: FAST });
+      const spec = await http(server, 'GET', '/openapi.json', undefined, { token: null });
+      expect(Object.keys(spec.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/webhooks',
+          '/api/webhooks/{id}',
+          '/api/webhooks/{id}/pause',
+          '/api/webhooks/{id}/resume',
+          '/api/webhooks/{id}/deliveries',
+          '/api/webhooks/{id}/deliveries/{seq}/redeliver',
+        ]),
+      );
+      expect(spec.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('event_types');
     });
 
     it('runs config-file webhooks, which the API lists but will not delete', async () => {

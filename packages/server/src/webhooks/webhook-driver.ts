@@ -66,7 +66,10 @@ export class WebhookDriver {
   private cursor: number | undefined;
   private leaseValidUntilMs = 0;
   private isStopped = false;
-  private wakeUp: (() => void) | undefined;
+  /** The sleep in progress; `isIdle` when new events may end it (not a retry's backoff). */
+  private sleeper: { wake: () => void; isIdle: boolean } | undefined;
+  /** The definition and status as last seen, to tell a real change from a reload. */
+  private shape: string;
   private nudgedSeq = 0;
   private nudgedAtMs = 0;
   private readonly gaps = new Map<number, number>();
@@ -80,6 +83,7 @@ export class WebhookDriver {
   ) {
     this.now = deps.now ?? Date.now;
     this.webhook = webhook;
+    this.shape = shapeOf(webhook);
     this.compile();
     this.loop = this.run();
   }
@@ -88,12 +92,15 @@ export class WebhookDriver {
     return this.webhook.id;
   }
 
-  /** Takes a changed definition or status (read again from the store). */
+  /** Takes the webhook as read again from the store; a changed definition or status ends any sleep. */
   update(webhook: StoredWebhook): void {
-    const changed = JSON.stringify([webhook.event_types, webhook.filters, webhook.org]) !== JSON.stringify([this.webhook.event_types, this.webhook.filters, this.webhook.org]);
+    const shape = shapeOf(webhook);
+    const isChanged = shape !== this.shape;
+    const isFilterChanged = JSON.stringify([webhook.event_types, webhook.filters, webhook.org]) !== JSON.stringify([this.webhook.event_types, this.webhook.filters, this.webhook.org]);
     this.webhook = webhook;
-    if (changed) this.compile();
-    this.wake();
+    this.shape = shape;
+    if (isFilterChanged) this.compile();
+    if (isChanged) this.wake(true);
   }
 
   /** New durable events up to `seq` may be in the log. */
@@ -102,13 +109,13 @@ export class WebhookDriver {
       this.nudgedSeq = seq;
       this.nudgedAtMs = this.now();
     }
-    this.wake();
+    this.wake(false);
   }
 
   /** Stops after the attempt in flight, leaving the cursor where the last finished delivery put it. */
   async stop(): Promise<void> {
     this.isStopped = true;
-    this.wake();
+    this.wake(true);
     await this.loop;
     await this.deps.store.releaseLease(this.webhook.id, this.deps.nodeId).catch(() => undefined);
   }
@@ -118,24 +125,44 @@ export class WebhookDriver {
     this.predicate = compileFilter(this.webhook.filters ?? {}, this.deps.resolver);
   }
 
-  private wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = undefined;
-    wake?.();
+  /** Ends the sleep in progress: any sleep when `isUrgent`, else only an idle one (new events never cut a backoff short). */
+  private wake(isUrgent: boolean): void {
+    const sleeper = this.sleeper;
+    if (!sleeper || (!isUrgent && !sleeper.isIdle)) return;
+    this.sleeper = undefined;
+    sleeper.wake();
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, isIdle: boolean): Promise<void> {
     if (this.isStopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.wakeUp = undefined;
+        this.sleeper = undefined;
         resolve();
       }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
+      this.sleeper = {
+        isIdle,
+        wake: () => {
+          clearTimeout(timer);
+          resolve();
+        },
       };
     });
+  }
+
+  /**
+   * Waits until `untilMs` before the next attempt, renewing the lease on
+   * the way so that no other node takes the webhook over meanwhile. False
+   * when the wait was cut short (stop, pause) or the lease was lost.
+   */
+  private async backOff(untilMs: number): Promise<boolean> {
+    for (;;) {
+      const leftMs = untilMs - this.now();
+      if (leftMs <= 0) return true;
+      await this.sleep(Math.min(leftMs, this.deps.settings.leaseMs / 2), false);
+      if (this.isStopped || this.webhook.status !== 'active') return false;
+      if (!(await this.holdLease(0))) return false;
+    }
   }
 
   /** True when the webhook wants this event: a pattern, the filters, its org, and never news of its own failures. */
@@ -158,7 +185,7 @@ export class WebhookDriver {
       }
       if (progressed || this.isStopped) continue;
       const isAwaitingNudged = this.cursor !== undefined && this.cursor < this.nudgedSeq && this.now() - this.nudgedAtMs < NUDGE_WINDOW_MS;
-      await this.sleep(isAwaitingNudged ? NUDGE_RETRY_MS : this.deps.settings.pollIntervalMs);
+      await this.sleep(isAwaitingNudged ? NUDGE_RETRY_MS : this.deps.settings.pollIntervalMs, true);
     }
   }
 
@@ -237,6 +264,8 @@ export class WebhookDriver {
     const existing = await this.deps.store.getDelivery(id, event.seq);
     let attempts = existing?.status === 'pending' ? existing.attempts : 0;
     const createdAt = existing?.created_at ?? new Date(this.now()).toISOString();
+    // Resuming retries (after a restart, a pause, or on another node): the backoff still holds.
+    if (attempts > 0 && !(await this.backOff(Date.parse(existing!.updated_at) + this.retryWaitMs(attempts)))) return 'interrupted';
     for (;;) {
       if (this.isStopped || this.webhook.status !== 'active') return 'interrupted';
       // Room for the whole attempt and a second, so no other node can start while it runs.
@@ -273,8 +302,12 @@ export class WebhookDriver {
         return 'dead';
       }
       await this.deps.store.recordDelivery(record('pending'));
-      await this.sleep(retryDelayMs(attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
+      if (!(await this.backOff(this.now() + this.retryWaitMs(attempts)))) return 'interrupted';
     }
+  }
+
+  private retryWaitMs(attempts: number): number {
+    return retryDelayMs(attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs);
   }
 
   private async pruneNow(): Promise<void> {
@@ -325,4 +358,9 @@ export class WebhookDriver {
       this.deps.logger.warn({ err, type: event.type }, 'could not publish a webhook event');
     }
   }
+}
+
+/** Everything of a webhook but its cursor, which moves without being a change. */
+function shapeOf(webhook: StoredWebhook): string {
+  return JSON.stringify({ ...webhook, cursor: 0 });
 }
