@@ -167,6 +167,23 @@ describe('webhooks', () => {
       expect(log.body.deliveries).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, response_code: 500 })]);
     });
 
+    it('does not count an attempt that a graceful stop cut short, and sends that event first after the restart', async () => {
+      server = await startTestServer({ webhookDelivery: FAST });
+      const script: Array<number | 'hang'> = ['hang'];
+      const r = await receiver(() => script.shift() ?? 200);
+      const { id } = await createWebhook({ url: r.url, event_types: ['job.*'], timeoutMs: 60_000 });
+      const res = await publish([1, 2].map((n) => ({ type: 'job.done', data: { n } })));
+      await eventually(() => r.requests.length === 1);
+      const { dataDir } = server;
+      await server.close({ keepData: true });
+      server = await startTestServer({ webhookDelivery: FAST, dataDir });
+      await eventually(() => r.accepted.length === 2);
+      expect(r.acceptedSeqs()).toEqual(res.body.seqs);
+      expect(r.requests.map((q) => q.headers['herald-delivery-attempt'])).toEqual(['1', '1', '1']);
+      const log = await http(server, 'GET', `/api/webhooks/${id}/deliveries`);
+      expect(log.body.deliveries.map((d: { attempts: number }) => d.attempts)).toEqual([1, 1]);
+    });
+
     it('holds events while paused and delivers them all after resume', async () => {
       server = await startTestServer({ webhookDelivery: FAST });
       const r = await receiver();

@@ -18,7 +18,9 @@ export interface DispatcherDeps extends DriverDeps {
 export class WebhookDispatcher {
   private readonly drivers = new Map<string, WebhookDriver>();
   private timer: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
+  /** Reloads run one after another, so one asked for after a change always sees it. */
+  private chain: Promise<void> = Promise.resolve();
+  private isReloading = false;
   private isStopped = false;
 
   constructor(private readonly deps: DispatcherDeps) {}
@@ -40,7 +42,9 @@ export class WebhookDispatcher {
     }
     for (const definition of fromConfig) await this.deps.store.upsert(definition, head);
     await this.reload();
-    this.timer = setInterval(() => void this.reload(), this.deps.settings.pollIntervalMs);
+    this.timer = setInterval(() => {
+      if (!this.isReloading) void this.reload();
+    }, this.deps.settings.pollIntervalMs);
     this.timer.unref();
   }
 
@@ -51,10 +55,17 @@ export class WebhookDispatcher {
 
   /** Reads the webhooks again and starts, updates or stops drivers to match. */
   reload(): Promise<void> {
-    this.reloading ??= this.syncDrivers().finally(() => {
-      this.reloading = undefined;
-    });
-    return this.reloading;
+    this.isReloading = true;
+    const next = this.chain.then(() => this.syncDrivers());
+    this.chain = next.then(
+      () => {
+        this.isReloading = false;
+      },
+      () => {
+        this.isReloading = false;
+      },
+    );
+    return next;
   }
 
   private async syncDrivers(): Promise<void> {
@@ -81,11 +92,14 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Stops every driver after its attempt in flight; an attempt cut short by shutdown is not counted. */
   async stop(): Promise<void> {
     this.isStopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.reloading;
-    await Promise.all([...this.drivers.values()].map((d) => d.stop()));
+    // Each driver is marked stopped now, before the caller cuts requests in flight short.
+    const stopping = [...this.drivers.values()].map((d) => d.stop());
+    await Promise.all(stopping);
+    await this.chain;
     this.drivers.clear();
   }
 }
