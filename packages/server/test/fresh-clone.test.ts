@@ -83,7 +83,7 @@ class Background {
         } catch {
           // already gone
         }
-      }, 5_000);
+      }, 3_000);
       await this.exited;
       clearTimeout(killer);
     }
@@ -105,10 +105,9 @@ describe('a fresh clone', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const b of background) await b.stop();
-    await server?.stop();
+    await Promise.all([...background, ...(server ? [server] : [])].map((b) => b.stop()));
     rmSync(root, { recursive: true, force: true });
-  }, 30_000);
+  }, 120_000);
 
   it('runs every command of the README tour verbatim after npm install && npm start', async () => {
     const blocks = shellBlocks(README);
