@@ -105,7 +105,7 @@ describe('webhooks', () => {
     });
 
     it('dead-letters after maxAttempts with a webhook.failed event, moves on, and redelivers on demand', async () => {
-      server = await startTestServer({ webhookDelivery: FAST });
+      server = await startTestServer({ webhookDelivery: FAST, apiKeys: ['reader:reader-key-0123456789abcdef:subscribe:*,history:*'] });
       let isDown = true;
       const r = await receiver(({ json }: { json: { data: { n: number } } }) => (isDown && json.data.n === 1 ? 500 : 200));
       const { id } = await createWebhook({ url: r.url, event_types: ['job.*'], maxAttempts: 3 });
@@ -121,6 +121,10 @@ describe('webhooks', () => {
         return page.body.events.length === 1 && page.body.events[0];
       });
       expect(failed).toMatchObject({ type: 'webhook.failed', severity: 'error', data: { webhook_id: id, event_seq: res.body.seqs[0], event_id: res.body.ids[0], attempts: 3 } });
+      // It names the webhook's URL: admins only, like the audit trail.
+      const asReader = await http(server, 'GET', '/api/events/history?types=webhook.failed', undefined, { token: 'reader-key-0123456789abcdef' });
+      expect(asReader.status).toBe(200);
+      expect(asReader.body.events).toEqual([]);
 
       isDown = false;
       const again = await http(server, 'POST', `/api/webhooks/${id}/deliveries/${res.body.seqs[0]}/redeliver`);
