@@ -56,6 +56,11 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
   }
 
+  /** Requests held open right now. */
+  get hangingCount(): number {
+    return this.hanging.size;
+  }
+
   /** Requests answered with a 2xx. */
   get accepted(): ReceivedRequest[] {
     return this.requests.filter((r) => typeof r.answer === 'number' && r.answer >= 200 && r.answer < 300);

@@ -264,6 +264,18 @@ describe('webhooks', () => {
       expect(spec.body.paths['/api/webhooks'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('event_types');
     });
 
+    it('deletes a webhook without waiting for its attempt in flight', async () => {
+      server = await startTestServer({ webhookDelivery: FAST });
+      const r = await receiver(() => 'hang');
+      const { id } = await createWebhook({ url: r.url, event_types: ['job.*'], timeoutMs: 60_000 });
+      await publish([{ type: 'job.done', data: {} }]);
+      await eventually(() => r.hangingCount === 1);
+      expect((await http(server, 'DELETE', `/api/webhooks/${id}`)).status).toBe(204);
+      // Answered while the receiver still holds the request.
+      expect(r.hangingCount).toBe(1);
+      expect((await http(server, 'GET', `/api/webhooks/${id}`)).status).toBe(404);
+    });
+
     it('runs config-file webhooks, which the API lists but will not delete', async () => {
       const r = await receiver();
       server = await startTestServer({ webhookDelivery: FAST, webhooks: [{ url: r.url, event_types: ['job.*'], secret: SECRET }] });

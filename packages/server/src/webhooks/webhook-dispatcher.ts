@@ -22,6 +22,8 @@ export class WebhookDispatcher {
   private chain: Promise<void> = Promise.resolve();
   private isReloading = false;
   private isStopped = false;
+  /** Drivers of deleted webhooks, finishing their attempt in flight. */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -88,7 +90,17 @@ export class WebhookDispatcher {
     for (const [id, driver] of this.drivers) {
       if (seen.has(id)) continue;
       this.drivers.delete(id);
-      await driver.stop();
+      // Not awaited: an attempt in flight may take its whole timeout, and a DELETE need not wait for it.
+      // What that attempt records once it ends is removed with the rest of the webhook.
+      const retired: Promise<void> = driver
+        .stop()
+        .then(() => this.deps.store.remove(id))
+        .then(
+          () => undefined,
+          (err: unknown) => this.deps.logger.warn({ err, webhook: id }, 'could not clean up after a deleted webhook'),
+        )
+        .finally(() => this.retiring.delete(retired));
+      this.retiring.add(retired);
     }
   }
 
@@ -98,7 +110,7 @@ export class WebhookDispatcher {
     if (this.timer) clearInterval(this.timer);
     // Each driver is marked stopped now, before the caller cuts requests in flight short.
     const stopping = [...this.drivers.values()].map((d) => d.stop());
-    await Promise.all(stopping);
+    await Promise.all([...stopping, ...this.retiring]);
     await this.chain;
     this.drivers.clear();
   }
