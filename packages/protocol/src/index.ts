@@ -60,6 +60,21 @@ export type {
 } from './registry.js';
 export { KV_MAX_VALUE_BYTES, KV_KEY_PATTERN } from './agents.js';
 export type { AgentInfo, AgentTask, AgentTaskStatus, AgentSendResult, KvItem, KvPage } from './agents.js';
+export {
+  WEBHOOK_FORMATS,
+  DEFAULT_WEBHOOK_MAX_ATTEMPTS,
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  webhookInputSchema,
+} from './webhooks.js';
+export type {
+  WebhookFormat,
+  WebhookInput,
+  WebhookDefinitionInput,
+  WebhookStatus,
+  WebhookInfo,
+  WebhookDeliveryStatus,
+  WebhookDelivery,
+} from './webhooks.js';
 export { ERROR_CODES, CLOSE_CODES, shouldReconnect, httpStatusFor } from './errors.js';
 export type { ErrorCode, CloseReason } from './errors.js';
 export { formatPath, problemsFromZod, describeProblems } from './issues.js';

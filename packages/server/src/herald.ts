@@ -1,5 +1,7 @@
 // Composition root: the one place that builds concrete modules and owns
 // start and stop order.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { HeraldEvent } from '@herald/protocol';
 import { resolveAdminToken } from './auth/admin-token-file.js';
@@ -54,6 +56,14 @@ import { metricsTools } from './tools/metrics-tools.js';
 import { ToolRegistry } from './tools/tool-registry.js';
 import type { Tool } from './tools/tool.js';
 import { VERSION } from './version.js';
+import { registerWebhookRoutes } from './gateway/routes/webhook-routes.js';
+import { checkWebhookHost } from './webhooks/address-guard.js';
+import { PostgresWebhookStore } from './webhooks/postgres-webhook-store.js';
+import { SqliteWebhookStore } from './webhooks/sqlite-webhook-store.js';
+import { WebhookAdmin, definitionsFromConfig } from './webhooks/webhook-admin.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
+import type { WebhookStore } from './webhooks/webhook-store.js';
 
 /** A running Herald. */
 export interface HeraldHandle {
@@ -117,6 +127,28 @@ function buildKvStore(config: HeraldConfig, dataDir: string, logger: Logger): Kv
   return new PostgresKvStore({ connectionString: spec, logger });
 }
 
+/** Webhooks live beside the event log: in its SQLite file, or in its PostgreSQL schema. */
+function buildWebhookStore(config: HeraldConfig, dataDir: string, logger: Logger): WebhookStore {
+  const spec = config.store ?? `sqlite:${resolve(dataDir, 'herald.db')}`;
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    return new SqliteWebhookStore({ path: path === ':memory:' ? ':memory:' : resolve(path) });
+  }
+  return new PostgresWebhookStore({ connectionString: spec, logger });
+}
+
+/** Config-file webhooks whose host is private are refused at start, as the API refuses them. */
+async function checkConfigWebhooks(config: HeraldConfig, logger: Logger): Promise<void> {
+  if (config.webhookDelivery.allowPrivate) return;
+  const problems: string[] = [];
+  for (const [i, webhook] of config.webhooks.entries()) {
+    const check = await checkWebhookHost(new URL(webhook.url).hostname);
+    if (!check.ok) problems.push(`webhooks[${i}].url: ${check.reason}`);
+    else if (check.addresses.length === 0) logger.warn({ url: webhook.url }, `webhooks[${i}]: the host does not resolve yet; delivery will retry`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
 function buildBus(config: HeraldConfig): Bus {
   if (config.bus === 'memory') return new MemoryBus();
   throw new ConfigError([`bus = "${config.bus.split('@').pop()}": this build supports "memory" (Redis support is planned)`]);
@@ -149,9 +181,13 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const authenticate = (token: string) => auth.authenticate(token);
   const store = options.store ?? buildStore(config, dataDir, logger);
   const bus = buildBus(config);
+  const webhookDefinitions = definitionsFromConfig(config.webhooks);
+  await checkConfigWebhooks(config, logger);
   await store.open();
   const kvStore = buildKvStore(config, dataDir, logger);
   await kvStore.open();
+  const webhookStore = buildWebhookStore(config, dataDir, logger);
+  await webhookStore.open();
 
   const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
@@ -168,7 +204,26 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   await publisher.init();
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
-  await bus.start((event: HeraldEvent, json: string) => hub.dispatch(event, json));
+  const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
+  const sender = new WebhookSender({ allowPrivate: config.webhookDelivery.allowPrivate, userAgent: `Herald-Webhooks/${VERSION}` });
+  const dispatcher = new WebhookDispatcher({
+    events: store,
+    store: webhookStore,
+    send: (request) => sender.send(request),
+    publish: publishAsSystem,
+    resolver: eventRegistry,
+    settings: config.webhookDelivery,
+    nodeId: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    logger,
+    lastSeq: () => store.lastSeq(),
+  });
+  await bus.start((event: HeraldEvent, json: string) => {
+    hub.dispatch(event, json);
+    // Webhooks read the log itself; this only tells them to look.
+    dispatcher.nudge(event.seq);
+  });
+  await dispatcher.start(webhookDefinitions);
+  const webhookAdmin = new WebhookAdmin({ dispatcher, events: store, send: (request) => sender.send(request), allowPrivate: config.webhookDelivery.allowPrivate });
   const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
 
   const app = await buildHttpApp({
@@ -191,7 +246,6 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeState: () => publisher.storeState,
   });
   const publishLimiter = new PublishRateLimiter(config.limits.publishesPerSecond);
-  const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
   const audit = new AuditLog(publishAsSystem, logger, config.lifecycleEvents);
   registerEventRoutes(app, { publisher, publishLimiter, history, store, registry: eventRegistry });
 
@@ -285,6 +339,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   registerMcpRoutes(app, { mcp, tools, calls });
   registerMcpEndpointRoutes(app, { publisher, history, store, registry: eventRegistry, version: VERSION });
   await mcp.start();
+  registerWebhookRoutes(app, webhookAdmin);
   if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
 
   await app.listen({ host: config.host, port: config.port });
@@ -328,6 +383,10 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       await ws.stop();
       await app.close();
       publisher.stop();
+      const webhooksStopped = dispatcher.stop();
+      sender.close();
+      await webhooksStopped;
+      await webhookStore.close();
       await bus.stop();
       await store.close();
       await kvStore.close();

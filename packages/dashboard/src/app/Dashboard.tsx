@@ -10,6 +10,7 @@ import { SystemView } from '../features/system/components/SystemView';
 import { McpView } from '../features/mcp/components/McpView';
 import { AgentsView } from '../features/agents/components/AgentsView';
 import { KvView } from '../features/kv/components/KvView';
+import { WebhooksView } from '../features/webhooks/components/WebhooksView';
 import { Icon } from '../components/ui/Icon';
 import { useSession } from '../realtime/session-context';
 import { Button } from '../components/ui/Button';
@@ -37,6 +38,7 @@ export function Dashboard() {
         {view === 'publish' && <PublishView onNavigate={setView} />}
         {view === 'agents' && <AgentsView />}
         {view === 'kv' && <KvView />}
+        {view === 'webhooks' && <WebhooksView />}
       </main>
     </div>
   );

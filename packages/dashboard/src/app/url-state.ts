@@ -11,6 +11,7 @@ export const VIEWS = [
   { id: 'publish', label: 'Publish' },
   { id: 'agents', label: 'Agents' },
   { id: 'kv', label: 'KV store' },
+  { id: 'webhooks', label: 'Webhooks' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

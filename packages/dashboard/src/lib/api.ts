@@ -35,7 +35,7 @@ export function toQueryString(query: Query): string {
 /** Calls Herald's HTTP API with the dashboard's token; throws ApiError on a non-2xx reply. */
 export async function apiRequest<T>(
   token: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {

@@ -34,7 +34,7 @@ export function renderConfigReference(): string {
     '',
     'Herald reads, from lowest to highest precedence: built-in defaults, `HERALD_*` environment variables, the config file (`herald.config.yaml`, `.yml` or `.json` in the working directory, or the file `HERALD_CONFIG` names), and `herald serve` flags. Everything is validated once at start; one error lists every bad setting, naming where it came from, the value and what is allowed, and the server exits with status 2.',
     '',
-    'The config file uses the keys of the second column (`limits: { maxPayloadBytes: 131072 }`) and also holds the event registry (`registry: [...]`, see the README), agent backends (`agents: { backends: [...] }`) and routes (`routes: { sendMessage: { agent: "echo" } }`, see docs/agents.md).',
+    'The config file uses the keys of the second column (`limits: { maxPayloadBytes: 131072 }`) and also holds the event registry (`registry: [...]`, see the README), MCP servers (`mcp: { servers: [...] }`, see [mcp.md](mcp.md)), agent backends (`agents: { backends: [...] }`), routes (`routes: { sendMessage: { agent: "echo" } }`, see [agents.md](agents.md)) and outbound webhooks (`webhooks: [...]`, see [webhooks.md](webhooks.md)).',
     '',
     '## Server',
     '',

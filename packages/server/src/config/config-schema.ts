@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUILT_IN_ACTIONS, eventTypeDefinitionInputSchema } from '@herald/protocol';
+import { BUILT_IN_ACTIONS, eventTypeDefinitionInputSchema, webhookInputSchema } from '@herald/protocol';
 
 const positiveInt = (what: string) => z.number({ error: `must be a number (${what})` }).int('must be a whole number').positive('must be greater than 0');
 const nonNegativeInt = (what: string) => z.number({ error: `must be a number (${what})` }).int('must be a whole number').min(0, 'must be 0 or more');
@@ -166,6 +166,22 @@ export const routesSchema = z.record(z.string(), routeSchema).superRefine((route
   }
 });
 
+/** How webhooks are delivered (the webhooks themselves are `webhooks: [...]`). */
+export const webhookDeliverySchema = z.strictObject({
+  /** Let webhook URLs reach loopback, link-local and private addresses. */
+  allowPrivate: z.boolean().default(false),
+  /** Wait before the first retry, ms; each later one waits about four times longer (with jitter). */
+  retryBaseMs: positiveInt('ms').default(1_000),
+  /** Longest wait between two attempts, ms. */
+  retryMaxMs: positiveInt('ms').default(3_600_000),
+  /** How often webhooks look for events they were not told of and for changes made on other nodes, ms. */
+  pollIntervalMs: positiveInt('ms').default(1_000),
+  /** How long a node's claim on a webhook outlives an attempt, ms; another node takes over a silent one after it. */
+  leaseMs: positiveInt('ms').default(15_000),
+  /** How long a seq missing from the log is waited for before being passed over, ms. */
+  gapGraceMs: nonNegativeInt('ms').default(2_000),
+});
+
 export const configSchema = z.strictObject({
   /** Address to listen on. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -242,6 +258,9 @@ export const configSchema = z.strictObject({
   kvSweepIntervalMs: positiveInt('ms').default(60_000),
   /** Event registry additions and overrides. */
   registry: z.array(eventTypeDefinitionInputSchema).default([]),
+  /** Outbound webhooks (config file only); more can be made over the API. */
+  webhooks: z.array(webhookInputSchema).default([]),
+  webhookDelivery: webhookDeliverySchema.default(webhookDeliverySchema.parse({})),
 });
 
 export type HeraldConfig = z.infer<typeof configSchema>;

@@ -58,6 +58,14 @@ const RETENTION_MEANINGS: Record<keyof typeof DEFAULTS.retention, string> = {
   intervalMs: 'how often retention runs, ms',
 };
 
+const WEBHOOK_DELIVERY_MEANINGS: Record<Exclude<keyof typeof DEFAULTS.webhookDelivery, 'allowPrivate'>, string> = {
+  retryBaseMs: 'wait before the first webhook retry, ms; later ones about four times longer each, with jitter',
+  retryMaxMs: 'longest wait between two webhook attempts, ms',
+  pollIntervalMs: 'how often webhooks look for new events and for changes made on other nodes, ms',
+  leaseMs: 'how long a node keeps a webhook beyond its attempt in flight; another node takes over a silent one after it, ms',
+  gapGraceMs: 'how long webhooks wait for a seq missing from the log before passing over it, ms',
+};
+
 /** `maxPayloadBytes` -> `MAX_PAYLOAD_BYTES` */
 export function screamingSnake(camel: string): string {
   return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -112,6 +120,10 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   ),
   ...Object.entries(RETENTION_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_RETENTION_${screamingSnake(key)}`, `retention.${key}`, 'integer', DEFAULTS.retention[key as keyof typeof DEFAULTS.retention], meaning),
+  ),
+  server('HERALD_WEBHOOKS_ALLOW_PRIVATE', 'webhookDelivery.allowPrivate', 'boolean', DEFAULTS.webhookDelivery.allowPrivate, 'let webhook URLs reach loopback, link-local and private addresses'),
+  ...Object.entries(WEBHOOK_DELIVERY_MEANINGS).map(([key, meaning]) =>
+    server(`HERALD_WEBHOOK_${screamingSnake(key)}`, `webhookDelivery.${key}`, 'integer', DEFAULTS.webhookDelivery[key as keyof typeof WEBHOOK_DELIVERY_MEANINGS], meaning),
   ),
   { name: 'HERALD_URL', key: undefined, kind: 'string', defaultValue: 'http://127.0.0.1:8080', meaning: 'server that publish and tail talk to', usedBy: 'client' },
   { name: 'HERALD_TOKEN', key: undefined, kind: 'string', defaultValue: '<data dir>/admin-token for a local server', meaning: 'token publish and tail send', usedBy: 'client', isSecret: true },

@@ -177,7 +177,7 @@ describe('loadConfig', () => {
         Object.entries(value).flatMap(([k, v]) =>
           v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
         );
-      const missing = flatten(load(), '').filter((key) => !keys.has(key) && key !== 'registry' && key !== 'mcp.servers' && key !== 'agents.backends');
+      const missing = flatten(load(), '').filter((key) => !keys.has(key) && !['registry', 'mcp.servers', 'agents.backends', 'webhooks'].includes(key));
       expect(missing).toEqual([]);
     });
 

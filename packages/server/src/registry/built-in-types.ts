@@ -132,4 +132,8 @@ export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
   def('audit.*', 'audit', 'Audit trail', 'audit.login, audit.auth_failed, audit.permission_denied, audit.context_switch, …', '🛡️', [
     { name: 'actor', label: 'Actor', type: 'text', path: 'data.actor' },
   ]),
+  // Admin-only like the audit trail: they name webhook URLs, which only admins configure.
+  def('webhook.*', 'audit', 'Webhook events', 'webhook.failed (an event dead-lettered) and webhook.disabled (the receiver answered 410 Gone).', '🪝', [
+    { name: 'webhook_id', label: 'Webhook', type: 'text', path: 'data.webhook_id' },
+  ]),
 ];

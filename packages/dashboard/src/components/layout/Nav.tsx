@@ -11,6 +11,7 @@ const ICONS: Record<ViewId, IconName> = {
   publish: 'send',
   agents: 'bolt',
   kv: 'key',
+  webhooks: 'plug',
 };
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {

@@ -16,9 +16,12 @@ import { FilterFieldControl } from './FilterFieldControl';
 export function SubscriptionBuilder({
   metadata,
   onSubscribe,
+  submitLabel = 'Subscribe',
 }: {
   metadata: RegistryMetadata;
   onSubscribe: (spec: Omit<SubscriptionSpec, 'id'>) => void;
+  /** The submit button's text, for forms that reuse the builder (webhooks). */
+  submitLabel?: string;
 }) {
   const id = useId();
   const categories = metadata.categories.filter((c) => c.events.length > 0);
@@ -107,7 +110,7 @@ export function SubscriptionBuilder({
           />
         </div>
         <Button type="submit" variant="primary" icon="plus" disabled={builder.types.length === 0} data-testid="subscribe-button">
-          Subscribe
+          {submitLabel}
         </Button>
       </div>
       <p className="field-hint" aria-live="polite" data-testid="builder-summary">
