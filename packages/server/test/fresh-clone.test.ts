@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +92,29 @@ class Background {
 }
 
 /**
+ * better-sqlite3 installs by downloading a prebuilt binary, else compiles for minutes; this machine
+ * has no route to the download. The binary this checkout already built is put where the installer
+ * looks first (npm's `_prebuilds` cache, under the name of the download), so the clone and the
+ * tarball folder install it as they would have downloaded it. Nothing of Herald's is short-cut.
+ */
+function seedBetterSqlitePrebuild(): void {
+  const require = createRequire(join(REPO, 'package.json'));
+  const pkgDir = join(require.resolve('better-sqlite3/package.json'), '..');
+  const binary = join(pkgDir, 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(binary)) return;
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const prebuildUtil = createRequire(join(pkgDir, 'package.json'))('prebuild-install/util') as {
+    getDownloadUrl(opts: Record<string, unknown>): string;
+    cachedPrebuild(url: string): string;
+  };
+  const url = prebuildUtil.getDownloadUrl({ pkg, runtime: 'node', abi: process.versions.modules, platform: process.platform, arch: process.arch, libc: '', 'tag-prefix': 'v' });
+  const cached = prebuildUtil.cachedPrebuild(url);
+  if (existsSync(cached)) return;
+  mkdirSync(join(cached, '..'), { recursive: true });
+  execFileSync('tar', ['czf', cached, 'build/Release/better_sqlite3.node'], { cwd: pkgDir, env: { ...process.env, npm_config_cache: env().npm_config_cache } });
+}
+
+/**
  * Minutes, not seconds, where better-sqlite3 has no prebuilt binary to download and compiles from
  * source (twice: in the clone and in the folder the tarballs go to). It runs in CI, and on demand
  * with `npm run test:fresh-clone`; a plain `npm test` on a workstation leaves it out, saying so.
@@ -106,6 +130,7 @@ describe.skipIf(!isWanted)('a fresh clone', () => {
   const background: Background[] = [];
 
   beforeAll(async () => {
+    seedBetterSqlitePrebuild();
     root = mkdtempSync(join(tmpdir(), 'herald-clone-'));
     clone = join(root, 'herald');
     run('git', ['clone', '--quiet', '--no-hardlinks', REPO, clone], root, 60_000);
