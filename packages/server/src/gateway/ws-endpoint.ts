@@ -10,6 +10,7 @@ import type { HeraldConfig } from '../config/config-schema.js';
 import { ClientConnection, remoteAddressOf } from '../connection/client-connection.js';
 import type { ConnectionRegistry } from '../connection/connection-registry.js';
 import { FlushScheduler } from '../connection/flush-scheduler.js';
+import { installInlineInflate } from '../connection/inline-inflate.js';
 import { TokenExpiry } from '../connection/token-expiry.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { Hub } from '../hub/hub.js';
@@ -52,7 +53,12 @@ export class WsEndpoint {
       maxPayload: deps.config.limits.maxPayloadBytes,
       // Negotiated so browsers' offers are honoured, but ws never compresses for us: Herald compresses each
       // event once (server_no_context_takeover makes one compressed frame valid for every connection).
-      perMessageDeflate: deps.config.compression ? { serverNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER } : false,
+      // client_no_context_takeover makes each client message self-contained: Herald inflates it inline
+      // with no zlib state kept per connection (see installInlineInflate), and ws clients stop compressing
+      // messages under their threshold.
+      perMessageDeflate: deps.config.compression
+        ? { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER }
+        : false,
       clientTracking: false,
     });
   }
@@ -74,6 +80,7 @@ export class WsEndpoint {
       return refuseUpgrade(socket, 403, 'Forbidden: Origin not allowed (set HERALD_CORS_ORIGINS)');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      installInlineInflate(ws, this.deps.config.limits.maxPayloadBytes);
       void this.onConnection(ws, req, url, match[1]);
     });
   }
