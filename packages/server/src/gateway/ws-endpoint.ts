@@ -164,8 +164,10 @@ export class WsEndpoint {
     };
     if (conn.correlationId !== undefined) welcome.correlation_id = conn.correlationId;
     conn.sendMessage(welcome);
-    if (identity.kind !== 'admin') this.deps.audit.record('user_login', { user: identity.id, kind: identity.kind, client_id: conn.id }, { org: conn.org });
-    this.deps.audit.record('connection.opened', this.lifecycleData(conn), { org: conn.org });
+    if (config.connectionEvents) {
+      if (identity.kind !== 'admin') this.deps.audit.record('user_login', { user: identity.id, kind: identity.kind, client_id: conn.id }, { org: conn.org });
+      this.deps.audit.record('connection.opened', this.lifecycleData(conn), { org: conn.org });
+    }
   }
 
   private armExpiry(conn: ClientConnection): void {
@@ -293,7 +295,7 @@ export class WsEndpoint {
     this.expiries.get(conn)?.clear();
     this.deps.hub.detach(conn);
     this.deps.metrics.connectionClosed();
-    if (wasAuthenticated) {
+    if (wasAuthenticated && this.deps.config.connectionEvents) {
       const closedBy = conn.closeReason ?? 'client';
       this.deps.audit.record(
         'connection.closed',
