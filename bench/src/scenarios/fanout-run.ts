@@ -60,6 +60,7 @@ export async function runFanout(
             spec: target.spec,
             roles: { firstIndex: range.first, count: range.count, isGrouped: c.isGrouped },
             isDeflateOffered: c.isDeflate,
+            client: c.client,
             timeoutMs: 15_000,
             concurrency: 250,
           },
@@ -87,6 +88,7 @@ export async function runFanout(
         toUs,
         payloadBytes: c.payloadBytes,
         isGrouped: c.isGrouped,
+        client: c.client,
       },
       timing.warmupMs + timing.windowMs + 20_000,
     );
