@@ -107,7 +107,13 @@ export class PostgresEventStore implements EventStore {
     try {
       const client = await pool.connect();
       try {
-        await migrate(client, this.schemaName);
+        const { textIndexMissing } = await migrate(client, this.schemaName);
+        if (textIndexMissing !== undefined) {
+          this.options.logger?.warn(
+            { reason: textIndexMissing },
+            'no trigram index for history search (the pg_trgm extension could not be created); search scans the log',
+          );
+        }
       } finally {
         client.release();
       }
