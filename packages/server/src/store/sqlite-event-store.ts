@@ -20,6 +20,8 @@ export interface SqliteEventStoreOptions {
   /** Rows a history page may scan when a predicate or inexact type pattern filters in JS; default 50,000. */
   historyScanLimit?: number;
   logger?: { warn(obj: object, msg: string): void };
+  /** Fill the text-search index in the background (default); off, only `catchUpTextIndex` fills it (tests). */
+  isTextIndexedInBackground?: boolean;
 }
 
 /** Rows per retention `DELETE`, so no single statement holds the event loop for long. */
@@ -143,7 +145,7 @@ export class SqliteEventStore implements EventStore {
     ).get() as { seq: number };
     this.highestSeq = row.seq;
     this.textIndex = new SqliteTextIndex(db);
-    this.textIndex.start((err) => this.options.logger?.warn({ err }, 'text index: a slice failed; it is retried'));
+    if (this.options.isTextIndexedInBackground !== false) this.textIndex.start((err) => this.options.logger?.warn({ err }, 'text index: a slice failed; it is retried'));
   }
 
   /**
@@ -152,6 +154,10 @@ export class SqliteEventStore implements EventStore {
    */
   catchUpTextIndex(): number {
     return this.textIndex?.catchUp() ?? 0;
+  }
+
+  textIndexLagEvents(): number {
+    return Math.max(0, this.highestSeq - (this.textIndex?.indexedThroughSeq ?? this.highestSeq));
   }
 
   /** The open connection, for subclasses that need pragmas of their own. */

@@ -33,7 +33,7 @@ describe('SqliteEventStore text search', () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-text-'));
-    store = new SqliteEventStore({ path: path.join(dir, 'herald.db') });
+    store = new SqliteEventStore({ path: path.join(dir, 'herald.db'), isTextIndexedInBackground: false });
     await store.open();
   });
   afterEach(async () => {
@@ -65,7 +65,9 @@ describe('SqliteEventStore text search', () => {
         .reverse();
     const scanned = await seqsOf('needle');
     expect(scanned).toEqual(expected('needle', 40));
+    expect(store.textIndexLagEvents()).toBe(40);
     expect(store.catchUpTextIndex()).toBe(40);
+    expect(store.textIndexLagEvents()).toBe(0);
     expect(await seqsOf('needle')).toEqual(scanned);
     expect(await seqsOf('Zoë Müller')).toEqual(expected('Zoë Müller', 40));
     // Newer events are past the index's reach until it catches up: found by scanning, ahead of the indexed ones.
@@ -126,7 +128,7 @@ describe('SqliteEventStore text search', () => {
     );
     db.pragma('user_version = 1');
     db.close();
-    store = new SqliteEventStore({ path: file });
+    store = new SqliteEventStore({ path: file, isTextIndexedInBackground: false });
     await store.open();
     expect(store.catchUpTextIndex()).toBe(1);
     expect(await seqsOf('needle')).toEqual([1]);

@@ -27,7 +27,11 @@ export function registerSystemRoutes(app: FastifyInstance, deps: SystemRoutesDep
         version: deps.version,
         uptime_s: Math.round((Date.now() - deps.startedAtMs) / 1000),
         active_connections: deps.activeConnections(),
-        store: { status: storeOk ? 'ok' : 'down', kind: deps.store.description.split(':')[0] },
+        store: {
+          status: storeOk ? 'ok' : 'down',
+          kind: deps.store.description.split(':')[0],
+          ...(deps.store.textIndexLagEvents ? { text_index_lag_events: deps.store.textIndexLagEvents() } : {}),
+        },
         bus: { status: busOk ? 'ok' : 'down', kind: deps.bus.description.split(':')[0] },
       });
     },
