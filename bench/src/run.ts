@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './cli/args.js';
 import { combineRuns } from './report/combine.js';
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
     scenarios,
     runs: [],
     elapsedS: 0,
+    loadAverage: { atStart: loadavg() },
   };
   for (const target of targets) {
     const reason = target.unavailableReason();
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
     report.runs.push(...runs);
     process.stdout.write(`\n${scenarioTable(scenario, combineRuns(runs), filterModes)}\n`);
     report.elapsedS = (Date.now() - startMs) / 1000;
+    report.loadAverage.atEnd = loadavg();
     writeResults(`${resultsDir}latest.md`, `${resultsDir}latest.json`, report);
   }
   progress.clear();

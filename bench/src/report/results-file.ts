@@ -21,6 +21,16 @@ export interface BenchReport {
   runs: RunResult[];
   /** Whole run, seconds. */
   elapsedS: number;
+  /**
+   * The machine's 1/5/15-minute load averages when the run started and
+   * after its last scenario: on a shared machine they say how far to trust
+   * absolute figures (ratios within the run hold better).
+   */
+  loadAverage: { atStart: number[]; atEnd?: number[] };
+}
+
+function formatLoad(load: number[]): string {
+  return load.map((v) => v.toFixed(2)).join(' / ');
 }
 
 function header(report: BenchReport): string {
@@ -36,6 +46,9 @@ function header(report: BenchReport): string {
     `- machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, Linux ${m.kernel}`,
     `- node ${m.node}; ${versions}`,
     `- elapsed: ${Math.round(report.elapsedS)} s`,
+    `- load average (1/5/15 min): ${formatLoad(report.loadAverage.atStart)} at the start${
+      report.loadAverage.atEnd === undefined ? '' : `, ${formatLoad(report.loadAverage.atEnd)} after the last scenario`
+    } (2 cores: above 2 the run competed for CPU)`,
     '',
     'Targets (each started fresh per run, on loopback; runs interleaved A B C A B C; cells are medians of the repetitions):',
     '',
@@ -88,6 +101,7 @@ export function writeResults(mdPath: string, jsonPath: string, report: BenchRepo
     mode: report.mode,
     machine: report.machine,
     elapsedS: report.elapsedS,
+    loadAverage: report.loadAverage,
     heraldBenchLimits: HERALD_BENCH_LIMITS,
     targets: report.targets.map(({ id, summary, filterMode }) => ({ id, summary, filterMode })),
     scenarios: report.scenarios.map((s) => ({

@@ -62,6 +62,8 @@ const INGEST: MetricColumn[] = [
 
 const HISTORY: MetricColumn[] = [
   { title: 'stored', value: metric('storedEvents', 'int') },
+  { title: 'seed events/s', value: metric('seedEventsPerS', 'int') },
+  { title: 'text index catch-up s', value: metric('indexCatchUpS', 'fixed1') },
   { title: 'requests', value: metric('requests', 'int') },
   { title: 'rows/request', value: metric('rowsPerRequest', 'int') },
   { title: 'p50 ms', value: metric('p50Ms', 'ms') },

@@ -10,8 +10,12 @@ const fanout = (subscribers: number, ratePerS: number, extra: Partial<FanoutCase
   payloadBytes: PAYLOAD_BYTES,
   isGrouped: false,
   isDeflate: false,
+  client: 'minimal',
   ...extra,
 });
+
+/** A fan-out case twice: the minimal client, then the `ws` client at its defaults with one event per message. */
+const bothClients = (c: FanoutCase): FanoutCase[] => [c, { ...c, client: 'ws-default' }];
 
 const FULL: Timing = { warmupMs: 1_500, windowMs: 4_000, drainMs: 3_000 };
 const QUICK: Timing = { warmupMs: 750, windowMs: 1_500, drainMs: 1_000 };
@@ -30,7 +34,7 @@ export function catalogue(isQuick: boolean): Scenario[] {
       id: 'S1',
       title: 'seed load: 100 subscribers × 1,000 events/s, 256-byte events',
       goal: 'p99 ≤ 2 ms and no undelivered events',
-      cases: [fanout(100, 1_000)],
+      cases: bothClients(fanout(100, 1_000)),
       reps,
       timing,
       isInQuick: true,
@@ -48,7 +52,7 @@ export function catalogue(isQuick: boolean): Scenario[] {
       id: 'S3',
       title: 'saturation: 1,000 subscribers × 1,000 events/s (1M deliveries/s offered)',
       goal: 'deliveries/s ≥ 0.8 × ws-once and ≥ 3 × socket.io; p99 ≤ 50 ms',
-      cases: [fanout(1_000, 1_000)],
+      cases: bothClients(fanout(1_000, 1_000)),
       reps,
       timing,
       isInQuick: true,
@@ -66,12 +70,10 @@ export function catalogue(isQuick: boolean): Scenario[] {
       id: 'S5',
       title: 'idle subscribed connections: server memory per connection',
       goal: '≤ 10 KiB per idle subscribed connection',
-      cases: isQuick
-        ? [{ kind: 'idle', connections: 2_000 }]
-        : [
-            { kind: 'idle', connections: 5_000 },
-            { kind: 'idle', connections: 20_000 },
-          ],
+      cases: (isQuick ? [2_000] : [5_000, 20_000]).flatMap((connections) => [
+        { kind: 'idle', connections, client: 'minimal' } as const,
+        { kind: 'idle', connections, client: 'ws-default' } as const,
+      ]),
       reps: 1,
       timing,
       isInQuick: true,

@@ -60,6 +60,7 @@ export async function runFanout(
             spec: target.spec,
             roles: { firstIndex: range.first, count: range.count, isGrouped: c.isGrouped },
             isDeflateOffered: c.isDeflate,
+            client: c.client,
             timeoutMs: 15_000,
             concurrency: 250,
           },
@@ -87,12 +88,13 @@ export async function runFanout(
         toUs,
         payloadBytes: c.payloadBytes,
         isGrouped: c.isGrouped,
+        client: c.client,
       },
       timing.warmupMs + timing.windowMs + 20_000,
     );
     const expected = expectedDeliveries(published.sentInWindowByGroup, connected, c.isGrouped);
     await drain(subscribers, expected, timing.drainMs);
-    const reports = await Promise.all(subscribers.map((w) => w.call<SubscriberReport>({ cmd: 'report' }, 10_000)));
+    const reports = await Promise.all(subscribers.map((w) => w.call<SubscriberReport>({ cmd: 'report' }, 30_000)));
     return {
       metrics: fanoutMetrics(c, connected, published, expected, reports, await windowCpu, target.pid, timing),
       notes: [...notes, ...reportNotes(published, reports)],
@@ -102,14 +104,23 @@ export async function runFanout(
   }
 }
 
-/** Waits until every owed delivery arrived, the count stops moving, or `drainMs` passed. */
+/**
+ * Waits until every owed delivery arrived, the count stops moving, or
+ * `drainMs` passed. A generator still busy reading a backlog (the `ws` client
+ * at saturation) may answer late: that poll counts as "still moving".
+ */
 async function drain(workers: WorkerHandle[], expected: number, drainMs: number): Promise<void> {
   const deadline = Date.now() + drainMs;
   let last = -1;
   let stableFor = 0;
   while (Date.now() < deadline) {
-    const counts = await Promise.all(workers.map((w) => w.call<CountsResult>({ cmd: 'counts' }, 5_000)));
-    const delivered = counts.reduce((sum, r) => sum + r.delivered, 0);
+    let delivered: number;
+    try {
+      const counts = await Promise.all(workers.map((w) => w.call<CountsResult>({ cmd: 'counts' }, Math.max(1_000, deadline - Date.now()))));
+      delivered = counts.reduce((sum, r) => sum + r.delivered, 0);
+    } catch {
+      continue;
+    }
     if (delivered >= expected) return;
     stableFor = delivered === last ? stableFor + 1 : 0;
     if (stableFor >= 3) return;

@@ -38,6 +38,7 @@ export async function runIdle(target: RunningTarget, c: IdleCase): Promise<{ met
             roles: { firstIndex: range.first, count: range.count, isGrouped: false },
             localAddress: sourceAddress(k),
             isDeflateOffered: false,
+            client: c.client,
             timeoutMs: 30_000,
             concurrency: 500,
           },

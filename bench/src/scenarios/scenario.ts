@@ -1,3 +1,5 @@
+import type { ClientKind } from '../wire/client-socket.js';
+
 /** The scenario ids of issue 5, in order. */
 export const SCENARIO_IDS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
@@ -12,12 +14,21 @@ export interface FanoutCase {
   isGrouped: boolean;
   /** S9: clients offer permessage-deflate and servers accept it. */
   isDeflate: boolean;
+  /**
+   * `minimal`: the bench's light client and a batching publisher.
+   * `ws-default`: subscribers and publisher use the `ws` client at its
+   * defaults (permessage-deflate offered), one event per published message;
+   * every server at its own defaults.
+   */
+  client: ClientKind;
 }
 
 /** S5: idle subscribed connections. */
 export interface IdleCase {
   kind: 'idle';
   connections: number;
+  /** As in {@link FanoutCase}: `ws-default` connections offer permessage-deflate. */
+  client: ClientKind;
 }
 
 /** S6: durable ingest. */

@@ -1,11 +1,11 @@
-import type { MiniSocket } from '../wire/mini-socket.js';
+import type { ClientSocket } from '../wire/client-socket.js';
 import { openSession } from './connect.js';
 import type { DialectSpec } from '../dialects/dialect.js';
 
 /** A Herald connection that publishes and awaits each acknowledgement by id. */
 export class AckingPublisher {
   readonly #pending = new Map<number, (ack: { count: number; lastSeq: number } | Error) => void>();
-  #socket: MiniSocket | undefined;
+  #socket: ClientSocket | undefined;
   #nextId = 1;
 
   async open(spec: DialectSpec): Promise<void> {

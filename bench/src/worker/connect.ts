@@ -1,13 +1,18 @@
 import type { DialectSpec, Role, SessionEvents } from '../dialects/dialect.js';
 import { dialectFor } from '../dialects/dialects.js';
+import type { ClientKind, ClientSocket } from '../wire/client-socket.js';
 import { MiniSocket } from '../wire/mini-socket.js';
+import { WsLibrarySocket } from '../wire/ws-library-socket.js';
 
 /** How a batch of connections is opened. */
 export interface ConnectOptions {
   spec: DialectSpec;
   /** Source address (127.0.0.x) for every connection of this batch. */
   localAddress?: string;
+  /** Minimal client only: offer permessage-deflate (the `ws` client always does). */
   isDeflateOffered: boolean;
+  /** The bench's minimal client (default) or the `ws` library's client at its defaults. */
+  client?: ClientKind;
   /** Per connection: handshake plus subscription, ms. */
   timeoutMs: number;
 }
@@ -19,11 +24,11 @@ export type SessionListener = Omit<SessionEvents, 'onReady'> & { onClose(code: n
  * Opens one connection and starts its dialect; resolves once the session is
  * ready (subscribed), rejects on timeout, refusal or an early close.
  */
-export function openSession(options: ConnectOptions, role: Role, listener: SessionListener): Promise<MiniSocket> {
+export function openSession(options: ConnectOptions, role: Role, listener: SessionListener): Promise<ClientSocket> {
   const dialect = dialectFor(options.spec);
   return new Promise((resolve, reject) => {
     let isSettled = false;
-    let socket: MiniSocket | undefined;
+    let socket: ClientSocket | undefined;
     const timer = setTimeout(() => settle(new Error(`not ready after ${options.timeoutMs} ms`)), options.timeoutMs);
     const settle = (error?: Error): void => {
       if (isSettled) return;
@@ -36,7 +41,8 @@ export function openSession(options: ConnectOptions, role: Role, listener: Sessi
       }
     };
     let onMessage: (payload: Buffer, receivedUs: number) => void = () => undefined;
-    MiniSocket.open(
+    const opener = options.client === 'ws-default' ? WsLibrarySocket.open : MiniSocket.open;
+    opener(
       {
         host: options.spec.host,
         port: options.spec.port,

@@ -1,4 +1,5 @@
 import type { DialectSpec } from '../dialects/dialect.js';
+import type { ClientKind } from '../wire/client-socket.js';
 
 /** A run of subscriber roles: indexes `firstIndex … firstIndex+count-1`. */
 export interface RoleRange {
@@ -17,6 +18,7 @@ export interface SubscribeRequest {
   roles: RoleRange;
   localAddress?: string;
   isDeflateOffered: boolean;
+  client: ClientKind;
   timeoutMs: number;
   /** Connections opened at once. */
   concurrency: number;
@@ -39,6 +41,12 @@ export interface PublishRequest {
   toUs: number;
   payloadBytes: number;
   isGrouped: boolean;
+  /**
+   * `minimal`: the bench's client, one message per tick carrying the tick's
+   * events (Herald's batch publish). `ws-default`: the `ws` client at its
+   * defaults, one event per message, as most services publish.
+   */
+  client: ClientKind;
 }
 
 /** Publishes as fast as acknowledgements allow (S6). */

@@ -14,15 +14,16 @@ const ACK_WAIT_MS = 2_000;
 /**
  * The paced publisher: about every millisecond it sends the events due on
  * the rate line, each stamped with the monotonic clock just before sending.
- * Every target gets its natural bulk form (one frame per event for the raw
- * peers and Socket.IO, one NATS stream write, one Herald `publish` with all
- * of the tick's events).
+ * With the minimal client every target gets its natural bulk form (one frame
+ * per event for the raw peers and Socket.IO, one NATS stream write, one
+ * Herald `publish` with all of the tick's events); with the `ws` client at
+ * its defaults every event is a message of its own.
  */
 export async function publish(request: PublishRequest): Promise<PublishResult> {
   const errors = new ErrorLog();
   let acked = 0;
   const socket = await openSession(
-    { spec: request.spec, isDeflateOffered: false, timeoutMs: 10_000 },
+    { spec: request.spec, isDeflateOffered: false, client: request.client, timeoutMs: 10_000 },
     { kind: 'publisher', index: -1 },
     {
       onEvent: () => undefined,
@@ -37,6 +38,7 @@ export async function publish(request: PublishRequest): Promise<PublishResult> {
   cpu.arm(request.fromUs, request.toUs);
   const byGroup = new Array<number>(request.isGrouped ? GROUP_COUNT : 1).fill(0);
   const maxBurst = maxBurstFor(request.ratePerS);
+  const isSingleEvent = request.client === 'ws-default';
   let sent = 0;
   let lateTicks = 0;
   let nextId = 1;
@@ -57,7 +59,7 @@ export async function publish(request: PublishRequest): Promise<PublishResult> {
       batch[k] = { group, data: buildData(t, group ?? 0, request.payloadBytes) };
     }
     sent += due;
-    socket.sendMany(dialect.publishFrames(batch, takeId));
+    socket.sendMany(isSingleEvent ? batch.flatMap((event) => dialect.publishFrames([event], takeId)) : dialect.publishFrames(batch, takeId));
     await sleep(1);
   }
   const ackDeadline = nowUs() + ACK_WAIT_MS * 1000;

@@ -1,5 +1,5 @@
 import { nowUs, sleep } from '../clock.js';
-import type { MiniSocket } from '../wire/mini-socket.js';
+import type { ClientSocket } from '../wire/client-socket.js';
 import { openSession, type SessionListener } from './connect.js';
 import { ErrorLog } from './error-log.js';
 import type { ResumeRequest, ResumeResult } from './messages.js';
@@ -13,7 +13,7 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   const errors = new ErrorLog();
   const roles = expandRoles(request.roles);
   const doneUs = new Array<number>(roles.length).fill(-1);
-  const sockets: MiniSocket[] = [];
+  const sockets: ClientSocket[] = [];
   let replayedEvents = 0;
   let framesReceived = 0;
   let notRecovered = 0;
@@ -23,7 +23,7 @@ export async function resumeStorm(request: ResumeRequest): Promise<ResumeResult>
   const cpuStart = process.cpuUsage();
   const options = { spec: request.spec, localAddress: request.localAddress, isDeflateOffered: false, timeoutMs: request.timeoutMs };
   // A client refused by an overflowing accept backlog reconnects once at once, as an SDK would.
-  const connect = (role: (typeof roles)[number], listener: SessionListener): Promise<MiniSocket> =>
+  const connect = (role: (typeof roles)[number], listener: SessionListener): Promise<ClientSocket> =>
     openSession(options, role, listener).catch(() => openSession(options, role, listener));
   const opening = roles.map((role, k) =>
     connect(role, {

@@ -1,7 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram, encodeHistogram, recordUs } from '../stats/latency.js';
 import type { Role } from '../dialects/dialect.js';
-import type { MiniSocket } from '../wire/mini-socket.js';
+import type { ClientSocket } from '../wire/client-socket.js';
 import { forEachLimited, openSession, type SessionListener } from './connect.js';
 import { ErrorLog } from './error-log.js';
 import type { CountsResult, SubscribeRequest, SubscribeResult, SubscriberReport } from './messages.js';
@@ -13,7 +13,7 @@ import { WindowCpu } from './window-cpu.js';
  * counters and one histogram slot; nothing is allocated per event.
  */
 export class SubscriberPool {
-  readonly #sockets: MiniSocket[] = [];
+  readonly #sockets: ClientSocket[] = [];
   readonly #histogram: Histogram = createLatencyHistogram();
   readonly #errors = new ErrorLog();
   readonly #closes: Record<string, number> = {};
@@ -29,6 +29,7 @@ export class SubscriberPool {
       spec: request.spec,
       localAddress: request.localAddress,
       isDeflateOffered: request.isDeflateOffered,
+      client: request.client,
       timeoutMs: request.timeoutMs,
     };
     const roles = expandRoles(request.roles);

@@ -41,7 +41,7 @@ describe('GET /api/connections', () => {
 
 describe('DELETE /api/connections/:id', () => {
   it('closes the connection with 4503 and records who did it', async () => {
-    server = await startTestServer({ lifecycleEvents: true });
+    server = await startTestServer({ lifecycleEvents: true, connectionEvents: true });
     const watcher = await TestClient.connect(server.wsUrl);
     await watcher.waitFor((m) => m.type === 'connected');
     await watcher.request('subscribe', { event_types: ['audit.*', 'connection.*'] });
@@ -61,7 +61,7 @@ describe('DELETE /api/connections/:id', () => {
 
 describe('lifecycle events', () => {
   it('publishes connection.opened and connection.closed with the reason', async () => {
-    server = await startTestServer({ lifecycleEvents: true });
+    server = await startTestServer({ lifecycleEvents: true, connectionEvents: true });
     const watcher = await TestClient.connect(server.wsUrl);
     await watcher.waitFor((m) => m.type === 'connected');
     await watcher.request('subscribe', { event_types: ['connection.*'] });
@@ -73,6 +73,26 @@ describe('lifecycle events', () => {
     const closed = await watcher.waitFor((m) => m.type === 'event' && (m.event as any).type === 'connection.closed');
     expect((closed.event as any).data).toMatchObject({ client_id: w.client_id, code: 1005, reason: 'client' });
     expect((closed.event as any).data.duration_ms).toBeGreaterThanOrEqual(0);
+    watcher.close();
+  });
+
+  it('publishes none of them with the default connectionEvents, while audit events still flow', async () => {
+    server = await startTestServer({ lifecycleEvents: true });
+    const watcher = await TestClient.connect(server.wsUrl);
+    const first = await watcher.waitFor((m) => m.type === 'connected');
+    await watcher.request('subscribe', { event_types: ['connection.*', 'user_login', 'audit.*'] });
+    for (let i = 0; i < 5; i++) {
+      const c = await TestClient.connect(server.wsUrl);
+      await c.waitFor((m) => m.type === 'connected');
+      c.close();
+      await c.closed;
+    }
+    const refused = await TestClient.connect(server.wsUrl, { token: 'not-a-valid-token-at-all' });
+    await refused.closed;
+    const audit = await watcher.waitFor((m) => m.type === 'event' && (m.event as any).type === 'audit.auth_failed');
+    expect(watcher.events().map((e) => e.type)).toEqual(['audit.auth_failed']);
+    // Nothing else took a seq: the log holds no connection events.
+    expect((audit.event as any).seq).toBe((first.seq as number) + 1);
     watcher.close();
   });
 });

@@ -16,6 +16,13 @@ describe('GET /health', () => {
     expect(r.body).toMatchObject({ status: 'healthy', version: '0.1.0', active_connections: 0, store: { status: 'ok', kind: 'sqlite' }, bus: { status: 'ok', kind: 'memory' } });
     expect(Date.parse(r.body.timestamp)).toBeGreaterThan(0);
   });
+
+  it('tells how many stored events the text-search index has yet to reach, down to none', async () => {
+    await http(server, 'POST', '/api/events', { type: 'health.text', source: 'test', data: { note: 'needle' } });
+    const lag = async () => (await http(server, 'GET', '/health', undefined, { token: null })).body.store.text_index_lag_events as number;
+    expect(typeof (await lag())).toBe('number');
+    await expect.poll(lag, { timeout: 5_000 }).toBe(0);
+  });
 });
 
 describe('authentication', () => {

@@ -224,8 +224,15 @@ export const configSchema = z.strictObject({
   replayBufferEvents: positiveInt('events').default(20_000),
   /** How often the `metrics` system event is published, ms; 0 disables. */
   metricsEventIntervalMs: nonNegativeInt('ms').default(5_000),
-  /** Publish `connection.*`, `user_login` and `audit.*` events. */
+  /** Publish Herald's own events: `audit.*`, plus the per-connection ones when `connectionEvents` is on. */
   lifecycleEvents: z.boolean().default(true),
+  /**
+   * Publish `connection.opened`, `connection.closed` and `user_login` for
+   * every connection (needs `lifecycleEvents`). Off by default: each is a
+   * stored event, and a reconnect wave of 20,000 browsers would push the
+   * replay buffer's real events out with 40,000 of them.
+   */
+  connectionEvents: z.boolean().default(false),
   /**
    * Negotiate permessage-deflate (with server_no_context_takeover) with
    * clients that offer it; each event is then compressed once for all of

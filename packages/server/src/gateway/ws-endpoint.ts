@@ -10,6 +10,7 @@ import type { HeraldConfig } from '../config/config-schema.js';
 import { ClientConnection, remoteAddressOf } from '../connection/client-connection.js';
 import type { ConnectionRegistry } from '../connection/connection-registry.js';
 import { FlushScheduler } from '../connection/flush-scheduler.js';
+import { installInlineInflate } from '../connection/inline-inflate.js';
 import { TokenExpiry } from '../connection/token-expiry.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { Hub } from '../hub/hub.js';
@@ -65,7 +66,12 @@ export class WsEndpoint {
       maxPayload: deps.config.limits.maxPayloadBytes,
       // Negotiated so browsers' offers are honoured, but ws never compresses for us: Herald compresses each
       // event once (server_no_context_takeover makes one compressed frame valid for every connection).
-      perMessageDeflate: deps.config.compression ? { serverNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER } : false,
+      // client_no_context_takeover makes each client message self-contained: Herald inflates it inline
+      // with no zlib state kept per connection (see installInlineInflate), and ws clients stop compressing
+      // messages under their threshold.
+      perMessageDeflate: deps.config.compression
+        ? { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER }
+        : false,
       clientTracking: false,
     });
   }
@@ -87,6 +93,7 @@ export class WsEndpoint {
       return refuseUpgrade(socket, 403, 'Forbidden: Origin not allowed (set HERALD_CORS_ORIGINS)');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      installInlineInflate(ws, this.deps.config.limits.maxPayloadBytes);
       void this.onConnection(ws, req, url, match[1]);
     });
   }
@@ -175,8 +182,10 @@ export class WsEndpoint {
     };
     if (conn.correlationId !== undefined) welcome.correlation_id = conn.correlationId;
     conn.sendMessage(welcome);
-    if (identity.kind !== 'admin') this.deps.audit.record('user_login', { user: identity.id, kind: identity.kind, client_id: conn.id }, { org: conn.org });
-    this.deps.audit.record('connection.opened', this.lifecycleData(conn), { org: conn.org });
+    if (config.connectionEvents) {
+      if (identity.kind !== 'admin') this.deps.audit.record('user_login', { user: identity.id, kind: identity.kind, client_id: conn.id }, { org: conn.org });
+      this.deps.audit.record('connection.opened', this.lifecycleData(conn), { org: conn.org });
+    }
   }
 
   private armExpiry(conn: ClientConnection): void {
@@ -312,7 +321,7 @@ export class WsEndpoint {
     this.deps.hub.detach(conn);
     this.deps.router.connectionClosed(conn);
     this.deps.metrics.connectionClosed();
-    if (wasAuthenticated) {
+    if (wasAuthenticated && this.deps.config.connectionEvents) {
       const closedBy = conn.closeReason ?? 'client';
       this.deps.audit.record(
         'connection.closed',

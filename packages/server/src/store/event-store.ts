@@ -77,6 +77,12 @@ export interface EventStore {
   applyRetention(policy: RetentionPolicy, now: Date): Promise<number>;
   /** True while the store can take writes. */
   isHealthy(): Promise<boolean>;
+  /**
+   * Stored events the text-search index has not reached yet (SQLite fills it
+   * behind the log; until then search scans them). Absent when the index is
+   * maintained with each append.
+   */
+  textIndexLagEvents?(): number;
   /** Flushes pending appends and closes. */
   close(): Promise<void>;
 }

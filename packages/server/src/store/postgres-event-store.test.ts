@@ -12,6 +12,7 @@ import {
 import { jsonbSafe } from './postgres-event-row.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
 import { typePatternRegex } from './postgres-history-query.js';
+import { SEARCH_TEXT_SQL } from './postgres-schema.js';
 
 const skipReason = await postgresSkipReason();
 const suffix = skipReason ? ` (skipped: ${skipReason})` : '';
@@ -96,6 +97,21 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       expect(await again.count()).toBe(1);
       const { rows } = await admin.query(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
       expect(rows).toEqual([{ value: '1' }]);
+    });
+
+    it('indexes the searched text with pg_trgm, and search uses that index once the planner prefers it', async () => {
+      const store = await openStore();
+      const { rows } = await admin.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'events_text'`, [schema]);
+      expect(rows[0]?.indexdef).toMatch(/USING gin .*gin_trgm_ops/);
+      expect(warnings).toEqual([]);
+      await store.append(Array.from({ length: 200 }, (_, i) => makeEvent(i + 1, { data: { note: i === 150 ? 'a Needle here' : 'hay' } })));
+      await admin.query(`ANALYZE "${schema}".events`);
+      // 200 rows are too few for the planner to prefer the index on its own.
+      await admin.query(`SET enable_seqscan = off`);
+      const plan = await admin.query(`EXPLAIN SELECT seq FROM "${schema}".events WHERE ${SEARCH_TEXT_SQL} ILIKE '%needle%'`);
+      await admin.query(`RESET enable_seqscan`);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('events_text');
+      expect((await store.history({ limit: 10, search: 'needle' })).events.map((e) => e.seq)).toEqual([151]);
     });
 
     it('lets two nodes open the same new schema at the same time', async () => {

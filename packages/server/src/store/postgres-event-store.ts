@@ -120,7 +120,13 @@ export class PostgresEventStore implements EventStore {
       const client = await pool.connect();
       client.on('error', ignoreClientError);
       try {
-        await migrate(client, this.schemaName);
+        const { textIndexMissing } = await migrate(client, this.schemaName);
+        if (textIndexMissing !== undefined) {
+          this.options.logger?.warn(
+            { reason: textIndexMissing },
+            'no trigram index for history search (the pg_trgm extension could not be created); search scans the log',
+          );
+        }
       } finally {
         client.off('error', ignoreClientError);
         client.release();

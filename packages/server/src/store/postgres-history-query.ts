@@ -1,6 +1,7 @@
 import { type HistoryQuery, TYPE_PATTERN_PATTERN } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
 import { isStorableText } from './postgres-event-row.js';
+import { SEARCH_TEXT_SQL } from './postgres-schema.js';
 import { escapeLike } from './sqlite-history-query.js';
 
 /**
@@ -83,7 +84,9 @@ export function planHistory(query: HistoryQuery, bind: (value: unknown) => strin
   if (query.categories?.length) conditions.push(inList('category', query.categories, bind));
   if (query.search) {
     const like = bind(`%${escapeLike(query.search)}%`);
+    // The first ILIKE can use the trigram index; the fields' own ILIKEs keep a match from spanning two fields.
     conditions.push(
+      `${SEARCH_TEXT_SQL} ILIKE ${like} ESCAPE '\\'`,
       `(type ILIKE ${like} ESCAPE '\\' OR source ILIKE ${like} ESCAPE '\\' OR substr(json, data_at, data_chars) ILIKE ${like} ESCAPE '\\')`,
     );
   }

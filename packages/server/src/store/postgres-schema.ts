@@ -87,18 +87,52 @@ CREATE TABLE IF NOT EXISTS ${s}.meta (
 }
 
 /**
+ * The text history `search` matches, as one expression: type, source and the
+ * JSON text of `data`. The trigram index is on exactly this expression, and
+ * the query's `ILIKE` repeats it so the planner can use the index.
+ */
+export const SEARCH_TEXT_SQL = `(type || chr(10) || source || chr(10) || substr(json, data_at, data_chars))`;
+
+/**
+ * Adds the trigram index for history search when the pg_trgm extension is
+ * available (it is a trusted extension: a database owner may create it).
+ * Runs in a savepoint: without pg_trgm, search still works by scanning.
+ * @returns why there is no index, or undefined when there is one.
+ */
+async function addTextIndex(client: pg.PoolClient, s: string): Promise<string | undefined> {
+  await client.query('SAVEPOINT text_index');
+  try {
+    // Schemas of different stores may be created at once; the extension is per database.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('herald.pg_trgm'))`);
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    const ext = await client.query<{ schema: string }>(
+      `SELECT quote_ident(nspname) AS schema FROM pg_extension JOIN pg_namespace ON pg_namespace.oid = extnamespace WHERE extname = 'pg_trgm'`,
+    );
+    const ops = `${ext.rows[0]!.schema}.gin_trgm_ops`;
+    await client.query(`CREATE INDEX IF NOT EXISTS events_text ON ${s}.events USING gin (${SEARCH_TEXT_SQL} ${ops})`);
+    await client.query('RELEASE SAVEPOINT text_index');
+    return undefined;
+  } catch (err) {
+    await client.query('ROLLBACK TO SAVEPOINT text_index');
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
  * Creates the schema, or checks that an existing one is a layout this code
  * reads. Idempotent, and safe when several nodes open at once: an advisory
  * lock per schema name serialises them, because concurrent `CREATE … IF NOT
  * EXISTS` can still fail on the catalog's unique indexes.
+ * Also adds the trigram index for search (see {@link addTextIndex}).
  * @throws Error when the schema was written by a newer Herald.
  */
-export async function migrate(client: pg.PoolClient, schema: string): Promise<void> {
+export async function migrate(client: pg.PoolClient, schema: string): Promise<{ textIndexMissing: string | undefined }> {
   const s = quoteSchemaName(schema);
   await client.query('BEGIN');
   try {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.schema:${schema}`]);
     await client.query(schemaSql(s));
+    const textIndexMissing = await addTextIndex(client, s);
     const row = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
     const version = row.rows[0] ? Number(row.rows[0].value) : 0;
     if (version > POSTGRES_SCHEMA_VERSION) {
@@ -113,6 +147,7 @@ export async function migrate(client: pg.PoolClient, schema: string): Promise<vo
       );
     }
     await client.query('COMMIT');
+    return { textIndexMissing };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -10,6 +10,7 @@ import { readStats } from './sqlite-event-stats.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
 import { planHistory } from './sqlite-history-query.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
+import { SqliteTextIndex } from './sqlite-text-index.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file, or `:memory:` for a store that lives as long as the process. */
@@ -19,6 +20,8 @@ export interface SqliteEventStoreOptions {
   /** Rows a history page may scan when a predicate or inexact type pattern filters in JS; default 50,000. */
   historyScanLimit?: number;
   logger?: { warn(obj: object, msg: string): void };
+  /** Fill the text-search index in the background (default); off, only `catchUpTextIndex` fills it (tests). */
+  isTextIndexedInBackground?: boolean;
 }
 
 /** Rows per retention `DELETE`, so no single statement holds the event loop for long. */
@@ -67,6 +70,22 @@ function toRow(event: HeraldEvent, json?: string): EventRow {
   ];
 }
 
+type SqlParam = string | number | bigint | null;
+
+/**
+ * A history page for a text search: the rows newer than the text index's
+ * reach by scanning, then older ones through the trigram index, newest
+ * first. Every row still passes `where` (with its LIKE), which the index only
+ * narrows. Parameters: reach, where's, limit, match, reach, where's, limit, limit.
+ */
+function textSearchSql(where: string): string {
+  const scanned = `SELECT seq FROM events WHERE seq > ? AND ${where} ORDER BY seq DESC LIMIT ?`;
+  const indexed = `SELECT seq FROM events_text JOIN events ON seq = events_text.rowid
+    WHERE events_text MATCH ? AND events_text.rowid <= ? AND ${where} ORDER BY events_text.rowid DESC LIMIT ?`;
+  return `SELECT seq, type, json FROM events WHERE seq IN (SELECT seq FROM (${scanned}) UNION ALL SELECT seq FROM (${indexed}))
+    ORDER BY seq DESC LIMIT ?`;
+}
+
 /** Wraps a SQLite failure as the request error its callers see, keeping the original as `cause`. */
 function storeError(err: unknown): HeraldError {
   const code = (err as { code?: unknown } | undefined)?.code;
@@ -101,6 +120,7 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> | undefined;
   private hasFailedCommit = false;
   private readonly historyScanLimit: number;
+  private textIndex: SqliteTextIndex | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.description = `sqlite:${options.path}`;
@@ -124,6 +144,20 @@ export class SqliteEventStore implements EventStore {
       `SELECT max(coalesce((SELECT value FROM meta WHERE key = 'last_seq'), 0), coalesce((SELECT max(seq) FROM events), 0)) AS seq`,
     ).get() as { seq: number };
     this.highestSeq = row.seq;
+    this.textIndex = new SqliteTextIndex(db);
+    if (this.options.isTextIndexedInBackground !== false) this.textIndex.start((err) => this.options.logger?.warn({ err }, 'text index: a slice failed; it is retried'));
+  }
+
+  /**
+   * Indexes for text search every event stored so far, which the background
+   * indexer would reach soon; returns how many. For tests and tools.
+   */
+  catchUpTextIndex(): number {
+    return this.textIndex?.catchUp() ?? 0;
+  }
+
+  textIndexLagEvents(): number {
+    return Math.max(0, this.highestSeq - (this.textIndex?.indexedThroughSeq ?? this.highestSeq));
   }
 
   /** The open connection, for subclasses that need pragmas of their own. */
@@ -203,10 +237,19 @@ export class SqliteEventStore implements EventStore {
     let beforeSeq = query.cursor !== undefined ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
     const plan = planHistory(query);
     const where = ['seq < ?', ...plan.conditions].join(' AND ');
+    const textIndex = plan.textMatch !== undefined ? this.textIndex : undefined;
     // Seqs are picked first so that, when the planner walks an index and sorts, it sorts seqs, not event JSON.
     const stmt = this.prepare(
-      `SELECT seq, type, json FROM events WHERE seq IN (SELECT seq FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?) ORDER BY seq DESC`,
+      textIndex === undefined
+        ? `SELECT seq, type, json FROM events WHERE seq IN (SELECT seq FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?) ORDER BY seq DESC`
+        : textSearchSql(where),
     );
+    // The text-search statement takes the index's reach and the MATCH around the same parameters, twice.
+    const paramsFor = (before: number, chunk: number): SqlParam[] => {
+      if (textIndex === undefined) return [before, ...plan.params, chunk];
+      const reach = textIndex.indexedThroughSeq;
+      return [reach, before, ...plan.params, chunk, plan.textMatch!, reach, before, ...plan.params, chunk, chunk];
+    };
     const limit = Math.max(1, Math.floor(query.limit));
     const isFilteredInJs = predicate !== undefined || plan.typeCheck !== undefined;
     const events: HeraldEvent[] = [];
@@ -215,7 +258,7 @@ export class SqliteEventStore implements EventStore {
       // Without JS filtering, one extra row tells whether an older page exists.
       const chunk = isFilteredInJs ? Math.min(HISTORY_SCAN_CHUNK_ROWS, this.historyScanLimit - scanned) : limit + 1;
       let rowsRead = 0;
-      for (const row of stmt.iterate(beforeSeq, ...plan.params, chunk) as IterableIterator<{ seq: number; type: string; json: string }>) {
+      for (const row of stmt.iterate(...paramsFor(beforeSeq, chunk)) as IterableIterator<{ seq: number; type: string; json: string }>) {
         rowsRead++;
         scanned++;
         beforeSeq = row.seq;
@@ -295,6 +338,7 @@ export class SqliteEventStore implements EventStore {
 
   private async closeNow(): Promise<void> {
     this.isClosing = true;
+    this.textIndex?.stop();
     await this.group.drain();
     this.statements.clear();
     this.db?.close();

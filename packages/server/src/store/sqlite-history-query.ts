@@ -1,6 +1,7 @@
 import { type HistoryQuery, TYPE_PATTERN_PATTERN } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
 import { compilePattern } from '../matching/parse-pattern.js';
+import { trigramMatch } from './sqlite-text-index.js';
 
 /** A value SQLite binds. */
 export type SqlValue = string | number | bigint | null;
@@ -16,6 +17,11 @@ export interface HistoryPlan {
   params: SqlValue[];
   /** Set when a pattern with an inner `*` segment was widened to a GLOB; rows must pass it too. */
   typeCheck: ((type: string) => boolean) | undefined;
+  /**
+   * For a `search` of three characters or more: the trigram index query that
+   * narrows candidates (the LIKE condition among `conditions` still decides).
+   */
+  textMatch: string | undefined;
 }
 
 /** `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`. */
@@ -82,6 +88,7 @@ export function planHistory(query: HistoryQuery): HistoryPlan {
     conditions: [],
     params: [],
     typeCheck: undefined,
+    textMatch: undefined,
   };
   const { conditions, params } = plan;
   if (query.types?.length) typeConditions(query.types, plan);
@@ -94,6 +101,7 @@ export function planHistory(query: HistoryQuery): HistoryPlan {
     conditions.push(`(type LIKE ? ESCAPE '\\' OR source LIKE ? ESCAPE '\\' OR (json -> '$.data') LIKE ? ESCAPE '\\')`);
     const like = `%${escapeLike(query.search)}%`;
     params.push(like, like, like);
+    plan.textMatch = trigramMatch(query.search);
   }
   if (query.since_time !== undefined) {
     conditions.push('time_ms >= ?');

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Version of the layout below, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /**
  * One row per event. `json` is the event exactly as appended, so reads never
@@ -39,6 +39,22 @@ CREATE TABLE meta (
 `;
 
 /**
+ * Version 2: a trigram index of each event's searchable text (type, source
+ * and data as JSON text: what history `search` matches), for substring
+ * search without scanning the log. Contentless (the text is in `events`),
+ * `detail=none` (the smallest index; a match is re-checked against the row),
+ * filled behind the log by {@link SqliteTextIndex} up to `text_indexed_seq`,
+ * and emptied with the rows retention deletes.
+ */
+const SCHEMA_V2 = `
+CREATE VIRTUAL TABLE events_text USING fts5(text, content='', contentless_delete=1, detail=none, tokenize='trigram');
+CREATE TRIGGER events_text_delete AFTER DELETE ON events BEGIN
+  DELETE FROM events_text WHERE rowid = old.seq;
+END;
+INSERT INTO meta (key, value) VALUES ('text_indexed_seq', 0);
+`;
+
+/**
  * Creates the schema in an empty database, or checks that an existing one is
  * a layout this code reads. Throws on a file written by a newer Herald.
  */
@@ -51,7 +67,9 @@ export function migrate(db: Database.Database): void {
     );
   }
   db.transaction(() => {
-    db.exec(SCHEMA_V1);
+    if (version < 1) db.exec(SCHEMA_V1);
+    // A version-1 file gets an empty text index; it fills in the background.
+    db.exec(SCHEMA_V2);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }

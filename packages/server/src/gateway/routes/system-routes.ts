@@ -35,6 +35,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: SystemRoutesDep
       const store: Record<string, unknown> = { status: storeOk ? 'ok' : 'down', kind: deps.store.description.split(':')[0] };
       if (!writes.isWritable) Object.assign(store, { reason: writes.reason, since: writes.since });
       else if (!storeProbe) store.reason = 'the store does not answer its health probe';
+      if (deps.store.textIndexLagEvents) store.text_index_lag_events = deps.store.textIndexLagEvents();
       return reply.code(status === 'healthy' ? 200 : 503).send({
         status,
         timestamp: new Date().toISOString(),
