@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 /**
  * What a newcomer does: clone, `npm install`, `npm start`, then the README's
@@ -91,6 +92,29 @@ class Background {
   }
 }
 
+/** Sends `{"action":"sendMessage"}` as the README's wscat session does and collects the reply's frames. */
+async function sendMessageOverSocket(wsUrl: string, token: string, message: string): Promise<Array<Record<string, unknown>>> {
+  const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } });
+  const frames: Array<Record<string, unknown>> = [];
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no complete within 30 s; got ${JSON.stringify(frames)}`)), 30_000);
+      ws.on('error', reject);
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (frame.type === 'connected') return ws.send(JSON.stringify({ action: 'sendMessage', message }));
+        frames.push(frame);
+        if (frame.type === 'complete' || frame.type === 'error') {
+          clearTimeout(timer);
+          resolve(frames);
+        }
+      });
+    });
+  } finally {
+    ws.close();
+  }
+}
+
 /**
  * better-sqlite3 installs by downloading a prebuilt binary, else compiles for minutes; this machine
  * has no route to the download. The binary this checkout already built is put where the installer
@@ -150,8 +174,9 @@ describe.skipIf(!isWanted)('a fresh clone', () => {
     server = new Background('npm start', clone, { HERALD_PORT: '0', HERALD_LOG_FORMAT: 'json' });
     const [line] = await server.waitFor(/\{[^\n]*"msg":"herald is listening"[^\n]*\}/, 240_000);
     url = (JSON.parse(line) as { url: string }).url;
-    const address = url.replace('http://', '');
-    const commandEnv = { HERALD_URL: url };
+    let address = url.replace('http://', '');
+    let commandEnv = { HERALD_URL: url };
+    let isAgentRouted = false;
 
     const ran: string[] = [];
     for (const block of blocks.slice(1)) {
@@ -162,6 +187,24 @@ describe.skipIf(!isWanted)('a fresh clone', () => {
       for (const command of hasTail ? commandLines(block) : [block]) {
         const text = command.replaceAll(README_ADDRESS, address);
         ran.push(command);
+        if (/^node examples\//.test(command)) {
+          // A server of the tour's (the example agent): it runs until stopped, on the port its config names.
+          const agent = new Background(text, clone, {});
+          background.push(agent);
+          await agent.waitFor(/listening on/, 30_000);
+          continue;
+        }
+        if (/^npm start -- /.test(command)) {
+          // The tour restarts Herald with another config: the first one stops, the new one takes its data folder.
+          await server.stop();
+          server = new Background(text, clone, { HERALD_PORT: '0', HERALD_LOG_FORMAT: 'json' });
+          const [restarted] = await server.waitFor(/\{[^\n]*"msg":"herald is listening"[^\n]*\}/, 120_000);
+          url = (JSON.parse(restarted) as { url: string }).url;
+          address = url.replace('http://', '');
+          commandEnv = { HERALD_URL: url };
+          isAgentRouted = command.includes('examples/herald.config.yaml');
+          continue;
+        }
         if (/^npx herald tail\b/.test(command)) {
           const tail = new Background(`export TOKEN=$(cat data/admin-token); ${text}`, clone, commandEnv);
           background.push(tail);
@@ -177,6 +220,13 @@ describe.skipIf(!isWanted)('a fresh clone', () => {
       }
     }
     expect(ran).toEqual(expect.arrayContaining([expect.stringMatching(/^npx herald tail /), expect.stringMatching(/^npx herald publish /), expect.stringMatching(/^curl [^\n]*\/api\/webhooks/)]));
+    // The tour's socket session with the example agent: sendMessage streams chunks, then complete.
+    expect(isAgentRouted).toBe(true);
+    const token = readFileSync(join(clone, 'data', 'admin-token'), 'utf8').trim();
+    const frames = await sendMessageOverSocket(url.replace('http', 'ws') + '/ws', token, 'hello');
+    expect(frames.map((f) => f.type)).toEqual([...frames.slice(0, -1).map(() => 'chunk'), 'complete']);
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.map((f) => (f.type === 'chunk' ? String(f.content) : '')).join('')).toContain('hello');
     const history = await fetch(`${url}/api/events/history?types=deploy.finished`, {
       headers: { authorization: `Bearer ${readFileSync(join(clone, 'data', 'admin-token'), 'utf8').trim()}` },
     });
