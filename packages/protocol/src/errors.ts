@@ -21,6 +21,7 @@ export const ERROR_CODES = Object.freeze({
   token_expiring: 'Notice: the token expires soon (details.expires_at); send a fresh one.',
   unsupported_media_type: 'The HTTP body has a content type Herald does not read.',
   store_unavailable: 'The event store could not make the events durable; nothing was acknowledged.',
+  bus_unavailable: 'The cluster bus (Redis) is unreachable; nothing was acknowledged. Retry after details.retry_after_ms (the Retry-After header over HTTP).',
   not_ready: 'The server is starting or stopping.',
   internal_error: 'An unexpected server error; the request had no effect that was acknowledged.',
 } as const);
@@ -85,6 +86,7 @@ export function httpStatusFor(code: ErrorCode | string): number {
     case 'limit_exceeded':
       return 429;
     case 'store_unavailable':
+    case 'bus_unavailable':
     case 'not_ready':
       return 503;
     default:

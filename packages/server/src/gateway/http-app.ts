@@ -27,6 +27,9 @@ export interface HttpAppOptions {
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: Record<string, unknown>): FastifyReply {
   const body: { error: Record<string, unknown> } = { error: { code, message } };
   if (details) body.error.details = details;
+  // Any refusal that says when to come back says it to HTTP clients too.
+  const retryMs = details?.retry_after_ms;
+  if (typeof retryMs === 'number' && retryMs > 0) reply.header('retry-after', String(Math.ceil(retryMs / 1000)));
   return reply.code(httpStatusFor(code)).send(body);
 }
 

@@ -160,14 +160,24 @@ const COLUMNS = [
  * PostgreSQL's 65,535-parameter limit, and serialising is one native
  * `JSON.stringify` (pg's own array encoding measured several times slower).
  * `ORDER BY ord` keeps the first of two rows sharing an id, as the contract asks.
+ *
+ * The same statement claims each seq in `seq_claims`, whose primary key is
+ * the fence of a cluster: a node that gave up waiting for a seq claims it
+ * first (see `PostgresEventStore.settle`), and an append of that seq then
+ * fails instead of committing an event the other nodes already skipped.
  */
 export function insertRowsSql(schema: string): string {
   const names = COLUMNS.map(([name]) => name);
   const stored = names.filter((name) => name !== 'jsonb_text');
-  return `INSERT INTO ${schema}.events (${stored.join(', ')}, event)
+  return `WITH r AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
+    WITH ORDINALITY AS r(${names.join(', ')}, ord)
+), claimed AS (
+  INSERT INTO ${schema}.seq_claims (seq) SELECT seq FROM r
+)
+INSERT INTO ${schema}.events (${stored.join(', ')}, event)
 SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb
-FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
-  WITH ORDINALITY AS r(${names.join(', ')}, ord)
+FROM r
 ORDER BY ord
 ON CONFLICT (id) DO NOTHING`;
 }

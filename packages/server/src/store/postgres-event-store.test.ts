@@ -95,7 +95,7 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       const again = await openStore();
       expect(await again.count()).toBe(1);
       const { rows } = await admin.query(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
-      expect(rows).toEqual([{ value: '1' }]);
+      expect(rows).toEqual([{ value: '2' }]);
     });
 
     it('lets two nodes open the same new schema at the same time', async () => {
@@ -244,6 +244,49 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       const results = await Promise.allSettled([a!.append([makeEvent(1, { id: 'same' })]), b!.append([makeEvent(2, { id: 'same' })])]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       expect(await a!.count()).toBe(1);
+    });
+  });
+
+  describe('settle', () => {
+    it('returns the stored events of a range and gives up the missing seqs for good', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2)]);
+      await store.append([makeEvent(4)]);
+      expect((await store.settle(1, 4)).map((e) => e.seq)).toEqual([1, 2, 4]);
+      // Seq 3 was settled as empty: an append that took it late fails instead of committing.
+      await expect(store.append([makeEvent(3)])).rejects.toBeDefined();
+      expect(await store.get(makeEvent(3).id)).toBeUndefined();
+      expect((await store.settle(3, 3)).map((e) => e.seq)).toEqual([]);
+      await store.append([makeEvent(5)]);
+      expect(await store.lastSeq()).toBe(5);
+    });
+
+    it('counts a settled seq in lastSeq, so a re-seeded counter starts above it', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1)]);
+      await store.settle(2, 7);
+      expect(await store.lastSeq()).toBe(7);
+    });
+
+    it('waits for an append of the seq still in flight, and keeps its outcome', async () => {
+      const store = await openStore();
+      const other = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await other.connect();
+      try {
+        // Another node's transaction holds seq 1 (claimed, not yet committed).
+        await other.query('BEGIN');
+        await other.query(`INSERT INTO "${schema}".seq_claims (seq) VALUES (1)`);
+        let isRolledBack = false;
+        const settled = store.settle(1, 1).then((events) => ({ events, isRolledBack }));
+        await other.query('SELECT 1');
+        isRolledBack = true;
+        await other.query('ROLLBACK');
+        // The settle could finish only once that transaction ended; it then gave seq 1 up.
+        expect(await settled).toEqual({ events: [], isRolledBack: true });
+        await expect(store.append([makeEvent(1)])).rejects.toBeDefined();
+      } finally {
+        await other.end();
+      }
     });
   });
 
