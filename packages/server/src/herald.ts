@@ -9,6 +9,12 @@ import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { StaticTokenAuthenticator, parseApiKey } from './auth/static-token-authenticator.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import { MemorySeqSource } from './bus/memory-seq-source.js';
+import { RedisBus } from './bus/redis-bus.js';
+import { parseRedisUrl } from './bus/redis-connection.js';
+import { RedisSeqSource } from './bus/redis-seq-source.js';
+import type { SeqSource } from './bus/seq-source.js';
+import { isSeqFence } from './store/seq-fence.js';
 import type { HeraldConfig } from './config/config-schema.js';
 import { ConfigError } from './errors/herald-error.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -75,9 +81,28 @@ function buildStore(config: HeraldConfig, dataDir: string, logger: Logger): Even
   ]);
 }
 
-function buildBus(config: HeraldConfig): Bus {
-  if (config.bus === 'memory') return new MemoryBus();
-  throw new ConfigError([`bus = "${config.bus.split('@').pop()}": this build supports "memory" (Redis support is planned)`]);
+/** Seqs a starting node settles below the store's highest, so appends still in flight elsewhere are decided before it serves replays. */
+const START_SETTLE_SEQS = 10_000;
+
+/**
+ * The bus and the seq source: a local counter with the memory bus; in a
+ * cluster, the Redis counter and stream, with gaps settled from the shared
+ * store (which must be PostgreSQL: a per-node SQLite file is no shared log).
+ */
+async function buildBus(config: HeraldConfig, store: EventStore, logger: Logger): Promise<{ bus: Bus; seqs: SeqSource; afterSeq: number }> {
+  const afterSeq = await store.lastSeq();
+  if (config.bus === 'memory') return { bus: new MemoryBus(), seqs: new MemorySeqSource(afterSeq), afterSeq };
+  if (!config.bus.startsWith('redis://') && !config.bus.startsWith('rediss://')) {
+    throw new ConfigError([`bus = "${config.bus.split('@').pop()}": use "memory" or redis://host:6379/0?prefix=herald`]);
+  }
+  const target = parseRedisUrl(config.bus);
+  if (!isSeqFence(store)) {
+    throw new ConfigError([`bus = ${target.description}: several nodes need one shared store; set HERALD_STORE=postgres://… (the store is ${store.description})`]);
+  }
+  await store.settle(Math.max(1, afterSeq - START_SETTLE_SEQS + 1), afterSeq);
+  const bus = new RedisBus({ target, settle: (from, to) => store.settle(from, to), gapTimeoutMs: config.cluster.gapTimeoutMs, logger });
+  const seqs = new RedisSeqSource({ redis: bus.redis, target, storeLastSeq: () => store.lastSeq() });
+  return { bus, seqs, afterSeq };
 }
 
 function buildAuthenticator(config: HeraldConfig, adminToken: string): AuthenticatorChain {
@@ -106,8 +131,8 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
   const store = buildStore(config, dataDir, logger);
-  const bus = buildBus(config);
   await store.open();
+  const { bus, seqs, afterSeq } = await buildBus(config, store, logger);
 
   const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
@@ -119,11 +144,16 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeSize: () => store.sizeBytes(),
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents });
-  await publisher.init();
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, seqs, metrics, maxBatchEvents: config.limits.maxBatchEvents });
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
-  await bus.start((event: HeraldEvent, json: string) => hub.dispatch(event, json));
+  // Every event on the bus is durable and comes in seq order: it joins the replay buffer, then fans out.
+  await bus.start((event: HeraldEvent, json: string) => {
+    buffer.push({ event, json });
+    buffer.markDurable(event.seq);
+    hub.dispatch(event, json);
+  }, afterSeq);
+  if (seqs instanceof RedisSeqSource) await seqs.seed();
   const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
 
   const app = await buildHttpApp({

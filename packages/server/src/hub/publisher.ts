@@ -3,10 +3,10 @@ import type { Identity } from '../auth/identity.js';
 import { isAdmin } from '../auth/identity.js';
 import { can } from '../auth/permissions.js';
 import type { Bus } from '../bus/bus.js';
+import type { SeqSource } from '../bus/seq-source.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
-import type { ReplayBuffer } from './replay-buffer.js';
 import { ADMIN_ONLY_CATEGORY } from './hub.js';
 import { eventIdFactory } from './event-id.js';
 
@@ -29,12 +29,13 @@ export interface PublisherMetrics {
 
 /**
  * The event's path up to the bus: validate, authorise, de-duplicate, assign
- * id and seq, hand to the bus (live delivery does not wait for the disk),
- * append to the store; the returned promise resolves once the events are
- * durable.
+ * id and seq (from the seq source: a local counter, or the cluster's),
+ * append to the store (group commit), and once durable hand to the bus, in
+ * seq order; the returned promise resolves after that. Nobody sees an event
+ * before it is in the log. A batch the store refuses is abandoned on the
+ * bus, so no node waits for its seqs.
  */
 export class Publisher {
-  private lastSeq = 0;
   private readonly recentIds = new Map<string, number>();
   private readonly recentOrder: Array<string | undefined> = new Array(RECENT_IDS);
   private recentNext = 0;
@@ -45,20 +46,15 @@ export class Publisher {
       registry: EventRegistry;
       store: EventStore;
       bus: Bus;
-      buffer: ReplayBuffer;
+      seqs: SeqSource;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
     },
   ) {}
 
-  /** Reads the highest seq from the store; call once before publishing. */
-  async init(): Promise<void> {
-    this.lastSeq = await this.deps.store.lastSeq();
-  }
-
-  /** The newest seq assigned. */
+  /** The newest seq this node has delivered (its own and, in a cluster, every node's). */
   get headSeq(): number {
-    return this.lastSeq;
+    return this.deps.bus.deliveredSeq;
   }
 
   /**
@@ -87,16 +83,19 @@ export class Publisher {
   }
 
   private sequencing: Promise<void> = Promise.resolve();
+  /** Batches reach the bus in the order their seqs were taken, whichever commit finished first. */
+  private publishing: Promise<void> = Promise.resolve();
 
   private async sequenceBatch(
     drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>,
   ): Promise<{ result: PublishResult; fresh: HeraldEvent[]; jsons: string[] }> {
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.recentIds.has(id));
     const stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
-    // From here to bus.publish nothing awaits: seq order is delivery order.
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
     const fresh: HeraldEvent[] = [];
-    const started = process.hrtime.bigint();
+    const freshCount = drafts.filter((d) => d.id === undefined || (this.recentIds.get(d.id) ?? stored?.get(d.id)) === undefined).length;
+    // Throws bus_unavailable while the cluster's counter is unreachable: nothing is taken or acknowledged.
+    let nextSeq = freshCount > 0 ? await this.deps.seqs.take(freshCount) : 0;
     for (const draft of drafts) {
       const known = draft.id !== undefined ? (this.recentIds.get(draft.id) ?? stored?.get(draft.id)) : undefined;
       if (known !== undefined) {
@@ -105,22 +104,12 @@ export class Publisher {
         result.duplicates.push(draft.id!);
         continue;
       }
-      const event = this.sequence(draft);
+      const event = this.sequence(draft, nextSeq++);
       fresh.push(event);
       result.ids.push(event.id);
       result.seqs.push(event.seq);
     }
-    const jsons: string[] = [];
-    for (const event of fresh) {
-      const json = JSON.stringify(event);
-      jsons.push(json);
-      this.deps.buffer.push({ event, json });
-      this.deps.bus.publish(event, json);
-    }
-    if (fresh.length > 0) {
-      this.deps.metrics.recordPublished(fresh.length);
-      this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / fresh.length);
-    }
+    const jsons = fresh.map((event) => JSON.stringify(event));
     return { result, fresh, jsons };
   }
 
@@ -153,8 +142,7 @@ export class Publisher {
     return draft;
   }
 
-  private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }): HeraldEvent {
-    const seq = ++this.lastSeq;
+  private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }, seq: number): HeraldEvent {
     const id = draft.id ?? this.newId();
     const type = draft.type;
     const category = this.deps.registry.categoryFor(type);
@@ -182,14 +170,41 @@ export class Publisher {
     this.recentNext = (slot + 1) % RECENT_IDS;
   }
 
+  /**
+   * Appends, then publishes in seq order once durable. The publish of a batch
+   * waits for the batches sequenced before it, so one node's events reach the
+   * bus in seq order even when group commits finish out of order.
+   */
   private async persist(events: HeraldEvent[], jsons: string[]): Promise<void> {
-    try {
-      await this.deps.store.append(events, jsons);
-    } catch (err) {
-      throw new HeraldError('store_unavailable', `the events were delivered live but could not be stored: ${(err as Error).message}`, {
+    const appended = this.deps.store.append(events, jsons).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    const turn = this.publishing.then(async () => {
+      const failure = await appended;
+      if (failure) {
+        this.deps.bus.abandon(events.map((e) => e.seq));
+        return failure;
+      }
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < events.length; i++) this.deps.bus.publish(events[i]!, jsons[i]!);
+      this.deps.metrics.recordPublished(events.length);
+      this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / events.length);
+      return undefined;
+    });
+    this.publishing = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    const failure = await turn;
+    if (failure) {
+      // A retry with the same ids must store them, not be told they already are.
+      for (const e of events) if (this.recentIds.get(e.id) === e.seq) this.recentIds.delete(e.id);
+      if (failure instanceof HeraldError && failure.code === 'invalid_event') throw failure;
+      throw new HeraldError('store_unavailable', `the event store could not make the events durable, so nothing was acknowledged: ${failure.message}`, {
         ids: events.map((e) => e.id),
+        retry_after_ms: 1_000,
       });
     }
-    this.deps.buffer.markDurable(events[events.length - 1]!.seq);
   }
 }
