@@ -66,6 +66,10 @@ export interface MetricsSnapshot {
   events_sent: number;
   events_dropped: number;
   slow_consumers_closed: number;
+  /** Events refused with `store_unavailable` since start (not acknowledged; their publishers retry). */
+  publishes_refused: number;
+  /** False while the event store cannot take writes (`/health` says why). */
+  store_writable: boolean;
   last_activity: string | null;
   event_history_size: number;
   store_size_bytes: number | null;

@@ -143,14 +143,14 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     storeCount: () => store.count(),
     storeSize: () => store.sizeBytes(),
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
+    isStoreWritable: (): boolean => publisher.storeState.isWritable,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, seqs, metrics, maxBatchEvents: config.limits.maxBatchEvents });
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, seqs, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
   // Every event on the bus is durable and comes in seq order: it joins the replay buffer, then fans out.
   await bus.start((event: HeraldEvent, json: string) => {
     buffer.push({ event, json });
-    buffer.markDurable(event.seq);
     hub.dispatch(event, json);
   }, afterSeq);
   if (seqs instanceof RedisSeqSource) await seqs.seed();
@@ -173,6 +173,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     metrics,
     activeConnections: () => registry.size,
     isReady: () => isReady,
+    storeState: () => publisher.storeState,
   });
   const publishLimiter = new PublishRateLimiter(config.limits.publishesPerSecond);
   const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
@@ -219,6 +220,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       for (const t of timers) clearInterval(t);
       await ws.stop();
       await app.close();
+      publisher.stop();
       await bus.stop();
       await store.close();
       metrics.stop();

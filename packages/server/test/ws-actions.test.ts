@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { mintToken } from '../src/auth/mint-token.js';
 import { TestClient, TEST_ADMIN_TOKEN, http, startTestServer, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -365,14 +366,35 @@ describe('bad input', () => {
     expect(await c.closed).toBe(1009);
   });
 
-  it('answers rate_limited with retry_after_ms past the message burst', async () => {
-    const s = await startTestServer({ limits: { messagesPerSecond: 5, messageBurst: 5 } });
-    const c = await TestClient.connect(s.wsUrl);
+  it('answers rate_limited with retry_after_ms past the message burst of a user (JWT) connection', async () => {
+    const secret = 'rate-limit-secret-0123456789abcdefghij';
+    const s = await startTestServer({ jwt: { secret }, limits: { messagesPerSecond: 5, messageBurst: 5 } });
+    const token = await mintToken({ secret, sub: 'ada', permissions: ['subscribe:*'], ttlS: 600 });
+    const c = await TestClient.connect(s.wsUrl, { token });
     await c.waitFor((m) => m.type === 'connected');
     for (let i = 0; i < 10; i++) c.send({ action: 'ping', id: i });
     const err = await c.waitFor((m) => m.type === 'error');
-    expect(err).toMatchObject({ code: 'rate_limited' });
+    expect(err).toMatchObject({ code: 'rate_limited', details: { limit: 'messagesPerSecond' } });
     expect((err.details as any).retry_after_ms).toBeGreaterThan(0);
+    c.close();
+    await s.close();
+  });
+
+  it('gives API keys and the admin token their own message limit, so a service may publish one event per message past the user limit', async () => {
+    const key = 'svc-key-0123456789abcdef';
+    const s = await startTestServer({
+      apiKeys: [`svc:${key}:publish:*`],
+      limits: { messagesPerSecond: 5, messageBurst: 5, serviceMessagesPerSecond: 100, serviceMessageBurst: 150 },
+    });
+    const c = await TestClient.connect(s.wsUrl, { token: key });
+    await c.waitFor((m) => m.type === 'connected');
+    for (let i = 0; i < 100; i++) c.send({ action: 'publish', id: i, event: { type: 'svc.tick', data: { i } } });
+    await c.waitFor((m) => m.type === 'published' && m.id === 99);
+    expect(c.messages.filter((m) => m.type === 'published')).toHaveLength(100);
+    expect(c.messages.filter((m) => m.type === 'error')).toEqual([]);
+    for (let i = 100; i < 300; i++) c.send({ action: 'ping', id: i });
+    const err = await c.waitFor((m) => m.type === 'error');
+    expect(err).toMatchObject({ code: 'rate_limited', details: { limit: 'serviceMessagesPerSecond' } });
     c.close();
     await s.close();
   });

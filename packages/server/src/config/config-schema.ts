@@ -17,6 +17,10 @@ export const limitsSchema = z.strictObject({
   messagesPerSecond: positiveInt('messages per second').default(100),
   /** Token bucket size: messages a connection may send in a burst. */
   messageBurst: positiveInt('messages').default(200),
+  /** Client messages per second per connection of a service (API key or admin token): publishers are not browsers. */
+  serviceMessagesPerSecond: positiveInt('messages per second').default(5_000),
+  /** Token bucket size for a service connection, messages. */
+  serviceMessageBurst: positiveInt('messages').default(10_000),
   /** Publishes (events) per second per identity. */
   publishesPerSecond: positiveInt('events per second').default(10_000),
   /** Connections in all. */

@@ -27,8 +27,10 @@ const DEFAULTS = configSchema.parse({});
 // Typed by the schema's keys, so a new limit does not compile until it has a meaning here.
 const LIMIT_MEANINGS: Record<keyof LimitsConfig, string> = {
   maxPayloadBytes: 'largest WebSocket frame or HTTP body, bytes',
-  messagesPerSecond: 'client messages per second per connection',
+  messagesPerSecond: 'client messages per second per connection (JWT and anonymous; see serviceMessagesPerSecond)',
   messageBurst: 'messages a connection may send in a burst',
+  serviceMessagesPerSecond: 'client messages per second per connection of an API key or the admin token',
+  serviceMessageBurst: 'messages a connection of an API key or the admin token may send in a burst',
   publishesPerSecond: 'events published per second per identity',
   maxConnections: 'connections in all',
   maxConnectionsPerUser: 'connections per user (token subject)',

@@ -53,7 +53,8 @@ export class ClientConnection implements Subscriber, Flushable {
   closeReason: CloseReason | undefined;
   closeCode: number | undefined;
   closeText: string | undefined;
-  readonly rateLimit: TokenBucket;
+  private bucket: TokenBucket;
+  private isServiceBucket: boolean;
 
   constructor(
     private readonly ws: WebSocket,
@@ -66,7 +67,8 @@ export class ClientConnection implements Subscriber, Flushable {
     this.id = info.clientId;
     this.identity = identity;
     this.org = identity.org;
-    this.rateLimit = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.isServiceBucket = isService(identity);
+    this.bucket = this.newBucket();
     this.deflateThresholdBytes = ws.extensions.includes('permessage-deflate') ? info.compressionThresholdBytes : undefined;
   }
 
@@ -101,6 +103,32 @@ export class ClientConnection implements Subscriber, Flushable {
   setIdentity(identity: Identity): void {
     this.identity = identity;
     this.org = identity.org;
+  }
+
+  /**
+   * The connection's message budget: services (API keys, the admin token)
+   * publish at rates no browser sends, so they get their own limits.
+   */
+  get rateLimit(): TokenBucket {
+    if (isService(this.identity) !== this.isServiceBucket) {
+      this.isServiceBucket = !this.isServiceBucket;
+      this.bucket = this.newBucket();
+    }
+    return this.bucket;
+  }
+
+  /** The limit in force, named as in the config, for the rate_limited reply. */
+  get messageLimit(): { name: 'messagesPerSecond' | 'serviceMessagesPerSecond'; perSecond: number } {
+    return this.isServiceBucket
+      ? { name: 'serviceMessagesPerSecond', perSecond: this.limits.serviceMessagesPerSecond }
+      : { name: 'messagesPerSecond', perSecond: this.limits.messagesPerSecond };
+  }
+
+  private newBucket(): TokenBucket {
+    const { limits } = this;
+    return this.isServiceBucket
+      ? new TokenBucket(limits.serviceMessagesPerSecond, limits.serviceMessageBurst)
+      : new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
   }
 
   deliver(message: OutboundFrame): void {
@@ -196,4 +224,8 @@ export class ClientConnection implements Subscriber, Flushable {
 /** Reads the first address a request came from. */
 export function remoteAddressOf(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+function isService(identity: Identity): boolean {
+  return identity.kind === 'api_key' || identity.kind === 'admin';
 }

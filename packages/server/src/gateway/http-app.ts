@@ -27,9 +27,6 @@ export interface HttpAppOptions {
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: Record<string, unknown>): FastifyReply {
   const body: { error: Record<string, unknown> } = { error: { code, message } };
   if (details) body.error.details = details;
-  // Any refusal that says when to come back says it to HTTP clients too.
-  const retryMs = details?.retry_after_ms;
-  if (typeof retryMs === 'number' && retryMs > 0) reply.header('retry-after', String(Math.ceil(retryMs / 1000)));
   return reply.code(httpStatusFor(code)).send(body);
 }
 
@@ -125,7 +122,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof HeraldError) return sendError(reply, err.code, err.message, err.details);
+    if (err instanceof HeraldError) {
+      // rate_limited, store_unavailable and bus_unavailable say when to come back; HTTP clients read it from Retry-After.
+      const retryAfterMs = err.details?.retry_after_ms;
+      if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+      return sendError(reply, err.code, err.message, err.details);
+    }
     const known = translateFrameworkError(err);
     if (known) return sendError(reply, known.code, known.message);
     if (err.statusCode && err.statusCode < 500) return sendError(reply, 'invalid_params', err.message);

@@ -195,8 +195,8 @@ export class WsEndpoint {
       const reply: Record<string, unknown> = {
         type: 'error',
         code: 'rate_limited',
-        message: `more than ${this.deps.config.limits.messagesPerSecond} messages per second; slow down`,
-        details: { retry_after_ms: retryAfterMs, limit: 'messagesPerSecond' },
+        message: `more than ${conn.messageLimit.perSecond} messages per second; slow down`,
+        details: { retry_after_ms: retryAfterMs, limit: conn.messageLimit.name },
       };
       const id = idOf(text);
       if (id !== undefined) reply.id = id;

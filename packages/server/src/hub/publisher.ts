@@ -7,6 +7,9 @@ import type { SeqSource } from '../bus/seq-source.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
+import { InOrderDelivery, type PendingBatch, pendingBatch } from './in-order-delivery.js';
+import { RecentIds } from './recent-ids.js';
+import { StoreOutage, type StoreState } from './store-outage.js';
 import { ADMIN_ONLY_CATEGORY } from './hub.js';
 import { eventIdFactory } from './event-id.js';
 
@@ -18,28 +21,49 @@ export interface PublishResult {
   duplicates: string[];
 }
 
-/** Recently assigned ids kept in memory for the duplicate check, before asking the store. */
+export type { StoreState };
+
+/** Durable ids kept in memory for the duplicate check, before asking the store. */
 const RECENT_IDS = 100_000;
 
 export interface PublisherMetrics {
   recordPublished(count: number): void;
-  /** Time from accepting an event to handing it to the local hub, ns. */
+  /** Time from sequencing an event to handing it, durable, to the local hub, ns. */
   recordDispatchNs(ns: number): void;
+  /** A publish refused because the store could not take writes. */
+  recordRefused(count: number): void;
+}
+
+type Draft = Omit<EventDraft, 'id'> & { id?: string };
+
+/** True when an append failed for a reason that will not pass by itself: nothing of it was stored. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof HeraldError && err.code !== 'store_unavailable';
 }
 
 /**
  * The event's path up to the bus: validate, authorise, de-duplicate, assign
- * id and seq (from the seq source: a local counter, or the cluster's),
- * append to the store (group commit), and once durable hand to the bus, in
- * seq order; the returned promise resolves after that. Nobody sees an event
- * before it is in the log. A batch the store refuses is abandoned on the
- * bus, so no node waits for its seqs.
+ * id and seq (from the seq source: this node's counter, or the cluster's),
+ * append to the store, and only once the append is durable hand the events
+ * to the bus, in seq order across concurrent publishes; the bus feeds the
+ * replay buffer and the hub. The returned promise resolves after that.
+ * Nobody, live or replaying, sees an event the log lacks.
+ *
+ * When an append fails or its outcome is unknown, its batch and every later
+ * undelivered batch are held and their publishers get `store_unavailable`;
+ * new publishes are refused the same way until a recovery loop has written
+ * the held events again (idempotently, by id) and delivered them, so each
+ * seq keeps naming the event it was given to.
  */
 export class Publisher {
-  private readonly recentIds = new Map<string, number>();
-  private readonly recentOrder: Array<string | undefined> = new Array(RECENT_IDS);
-  private recentNext = 0;
+  private readonly known = new RecentIds(RECENT_IDS);
+  /** Ids of events sequenced but not yet delivered, with their batch. */
+  private readonly inFlight = new Map<string, { seq: number; batch: PendingBatch }>();
+  private readonly delivery = new InOrderDelivery((batch) => this.deliver(batch));
+  private readonly outage: StoreOutage;
+  private readonly sequencedAt = new WeakMap<PendingBatch, bigint>();
   private readonly newId = eventIdFactory();
+  private sequencing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -49,17 +73,36 @@ export class Publisher {
       seqs: SeqSource;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
+      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
     },
-  ) {}
+  ) {
+    this.outage = new StoreOutage({ recover: () => this.rewriteHeld(), logger: deps.logger, storeName: deps.store.description });
+  }
 
-  /** The newest seq this node has delivered (its own and, in a cluster, every node's). */
+  /**
+   * The newest seq this node has delivered (its own events and, in a
+   * cluster, every node's): every event up to it is durable and in the
+   * replay buffer. Welcome and replay hand-over use it.
+   */
   get headSeq(): number {
     return this.deps.bus.deliveredSeq;
   }
 
+  /** Whether the store takes writes, and why not. */
+  get storeState(): StoreState {
+    return this.outage.state;
+  }
+
+  /** Stops the recovery loop; held events stay unacknowledged. */
+  stop(): void {
+    this.outage.stop();
+  }
+
   /**
    * Publishes a batch atomically as far as validation goes: one bad event
-   * refuses the whole batch with its path (`events[3].type`).
+   * refuses the whole batch with its path (`events[3].type`). Resolves once
+   * every event is durable and delivered; rejects with `store_unavailable`
+   * when that cannot be said (retry with the same ids).
    */
   async publish(identity: Identity, items: readonly unknown[], options: { isBatch: boolean; defaultSource?: string }): Promise<PublishResult> {
     if (items.length === 0) throw new HeraldError('invalid_params', 'events must not be empty', { path: 'events' });
@@ -71,46 +114,157 @@ export class Publisher {
       });
     }
     const drafts = items.map((raw, i) => this.validate(identity, raw, options.isBatch ? `events[${i}]` : '', options.defaultSource));
+    this.refuseDuringOutage(items.length);
     // Publishes are sequenced in the order they arrive, even when one waits for the duplicate check.
     const turn = this.sequencing.then(() => this.sequenceBatch(drafts));
     this.sequencing = turn.then(
       () => undefined,
       () => undefined,
     );
-    const { result, fresh, jsons } = await turn;
-    if (fresh.length > 0) await this.persist(fresh, jsons);
+    const { result, waits } = await turn;
+    for (const wait of waits) await wait;
     return result;
   }
 
-  private sequencing: Promise<void> = Promise.resolve();
-  /** Batches reach the bus in the order their seqs were taken, whichever commit finished first. */
-  private publishing: Promise<void> = Promise.resolve();
+  private refuseDuringOutage(count: number): void {
+    const refusal = this.outage.refusal();
+    if (!refusal) return;
+    this.deps.metrics.recordRefused(count);
+    throw refusal;
+  }
 
-  private async sequenceBatch(
-    drafts: Array<Omit<EventDraft, 'id'> & { id?: string }>,
-  ): Promise<{ result: PublishResult; fresh: HeraldEvent[]; jsons: string[] }> {
-    const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.recentIds.has(id));
-    const stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
+  private async sequenceBatch(drafts: Draft[]): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+    const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
+    let stored: Map<string, number> | undefined;
+    try {
+      stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
+    } catch (err) {
+      this.deps.metrics.recordRefused(drafts.length);
+      throw this.outage.unavailable(err, 'the duplicate check could not read the store');
+    }
+    this.refuseDuringOutage(drafts.length);
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
+    const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
-    const freshCount = drafts.filter((d) => d.id === undefined || (this.recentIds.get(d.id) ?? stored?.get(d.id)) === undefined).length;
-    // Throws bus_unavailable while the cluster's counter is unreachable: nothing is taken or acknowledged.
-    let nextSeq = freshCount > 0 ? await this.deps.seqs.take(freshCount) : 0;
+    const mine = new Map<string, number>();
+    const seen = (id: string | undefined) => (id !== undefined ? (this.known.get(id) ?? stored?.get(id) ?? mine.get(id) ?? this.inFlight.get(id)?.seq) : undefined);
+    // One take per batch; rejects with bus_unavailable while the cluster's counter is unreachable, before anything is taken.
+    let nextSeq = await this.takeSeqs(drafts, seen);
     for (const draft of drafts) {
-      const known = draft.id !== undefined ? (this.recentIds.get(draft.id) ?? stored?.get(draft.id)) : undefined;
-      if (known !== undefined) {
-        result.ids.push(draft.id!);
-        result.seqs.push(known);
-        result.duplicates.push(draft.id!);
+      const id = draft.id;
+      const pending = id !== undefined ? this.inFlight.get(id) : undefined;
+      const seenSeq = seen(id);
+      if (seenSeq !== undefined) {
+        // Acknowledged again, but only once the first publish of it is durable.
+        if (pending) waits.add(pending.batch.outcome);
+        result.ids.push(id!);
+        result.seqs.push(seenSeq);
+        result.duplicates.push(id!);
         continue;
       }
       const event = this.sequence(draft, nextSeq++);
+      mine.set(event.id, event.seq);
       fresh.push(event);
       result.ids.push(event.id);
       result.seqs.push(event.seq);
     }
-    const jsons = fresh.map((event) => JSON.stringify(event));
-    return { result, fresh, jsons };
+    if (fresh.length > 0) waits.add(this.write(fresh));
+    return { result, waits: [...waits] };
+  }
+
+  /** Takes one seq per new event of the batch (an id repeated inside the batch counts once); resolves to the first. */
+  private async takeSeqs(drafts: Draft[], seen: (id: string | undefined) => number | undefined): Promise<number> {
+    const ids = new Set<string>();
+    let count = 0;
+    for (const { id } of drafts) {
+      if (id !== undefined && (seen(id) !== undefined || ids.has(id))) continue;
+      if (id !== undefined) ids.add(id);
+      count++;
+    }
+    if (count === 0) return 0;
+    try {
+      return await this.deps.seqs.take(count);
+    } catch (err) {
+      this.deps.metrics.recordRefused(drafts.length);
+      throw err;
+    }
+  }
+
+  /** Queues the events for delivery in seq order and appends them; the promise settles when they are delivered or held. */
+  private write(events: HeraldEvent[]): Promise<void> {
+    const batch = pendingBatch(
+      events,
+      events.map((event) => JSON.stringify(event)),
+    );
+    this.sequencedAt.set(batch, process.hrtime.bigint());
+    for (const event of events) this.inFlight.set(event.id, { seq: event.seq, batch });
+    this.delivery.add(batch);
+    this.deps.store.append(batch.events, batch.jsons).then(
+      () => this.delivery.markDurable(batch),
+      (err: unknown) => this.onWriteFailed(batch, err),
+    );
+    return batch.outcome;
+  }
+
+  private onWriteFailed(batch: PendingBatch, err: unknown): void {
+    if (isRefusal(err)) {
+      // Nothing of it was stored: its seqs stay unused, no node waits for them, and those behind it go on.
+      for (const event of batch.events) this.inFlight.delete(event.id);
+      this.deps.bus.abandon(batch.events.map((e) => e.seq));
+      batch.reject(err);
+      this.delivery.remove(batch);
+      return;
+    }
+    if (batch.state === 'durable') return;
+    const refusal = this.outage.begin(err);
+    // Delivery is in seq order: everything behind the failed batch waits with it.
+    const behind = this.delivery.undelivered();
+    for (const held of behind.slice(behind.indexOf(batch))) {
+      if (held.state === 'writing') held.state = 'held';
+      held.reject(refusal);
+    }
+    batch.state = 'held';
+  }
+
+  /**
+   * The recovery step: writes every held batch again (one group commit;
+   * ids already stored are skipped), then delivers them in order. Resolves
+   * true when nothing is held any more.
+   */
+  private async rewriteHeld(): Promise<boolean> {
+    const undelivered = this.delivery.undelivered();
+    // A batch still being written settles first: its own outcome decides.
+    if (undelivered.some((b) => b.state === 'writing')) return false;
+    const held = undelivered.filter((b) => b.state === 'held');
+    if (held.length === 0) return this.deps.store.isHealthy();
+    const outcomes = await Promise.allSettled(held.map((b) => this.deps.store.append(b.events, b.jsons)));
+    let isClear = true;
+    outcomes.forEach((outcome, i) => {
+      const batch = held[i]!;
+      if (outcome.status === 'fulfilled') this.delivery.markDurable(batch);
+      else if (isRefusal(outcome.reason)) {
+        for (const event of batch.events) this.inFlight.delete(event.id);
+        this.deps.bus.abandon(batch.events.map((e) => e.seq));
+        this.delivery.remove(batch);
+      } else isClear = false;
+    });
+    return isClear;
+  }
+
+  /** Hands a durable batch to the bus (which feeds the replay buffer and the hub); called in seq order. */
+  private deliver(batch: PendingBatch): void {
+    const { bus } = this.deps;
+    const { events, jsons } = batch;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      this.known.remember(event.id, event.seq);
+      this.inFlight.delete(event.id);
+      bus.publish(event, jsons[i]!);
+    }
+    const started = this.sequencedAt.get(batch);
+    this.deps.metrics.recordPublished(events.length);
+    if (started !== undefined) this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started));
+    batch.resolve();
   }
 
   private validate(identity: Identity, raw: unknown, path: string, defaultSource: string | undefined): Omit<EventDraft, 'id'> & { id?: string } {
@@ -156,55 +310,6 @@ export class Publisher {
         : org === undefined
           ? { id, seq, type, category, source, time, severity, priority, correlation_id, data }
           : { id, seq, type, category, source, time, severity, priority, correlation_id, org, data };
-    this.rememberId(id, seq);
     return event;
-  }
-
-  /** Keeps the newest RECENT_IDS ids for the duplicate check, oldest out first. */
-  private rememberId(id: string, seq: number): void {
-    this.recentIds.set(id, seq);
-    const slot = this.recentNext;
-    const evicted = this.recentOrder[slot];
-    if (evicted !== undefined && this.recentIds.get(evicted) !== undefined && evicted !== id) this.recentIds.delete(evicted);
-    this.recentOrder[slot] = id;
-    this.recentNext = (slot + 1) % RECENT_IDS;
-  }
-
-  /**
-   * Appends, then publishes in seq order once durable. The publish of a batch
-   * waits for the batches sequenced before it, so one node's events reach the
-   * bus in seq order even when group commits finish out of order.
-   */
-  private async persist(events: HeraldEvent[], jsons: string[]): Promise<void> {
-    const appended = this.deps.store.append(events, jsons).then(
-      () => undefined,
-      (err: unknown) => err as Error,
-    );
-    const turn = this.publishing.then(async () => {
-      const failure = await appended;
-      if (failure) {
-        this.deps.bus.abandon(events.map((e) => e.seq));
-        return failure;
-      }
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < events.length; i++) this.deps.bus.publish(events[i]!, jsons[i]!);
-      this.deps.metrics.recordPublished(events.length);
-      this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started) / events.length);
-      return undefined;
-    });
-    this.publishing = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    const failure = await turn;
-    if (failure) {
-      // A retry with the same ids must store them, not be told they already are.
-      for (const e of events) if (this.recentIds.get(e.id) === e.seq) this.recentIds.delete(e.id);
-      if (failure instanceof HeraldError && failure.code === 'invalid_event') throw failure;
-      throw new HeraldError('store_unavailable', `the event store could not make the events durable, so nothing was acknowledged: ${failure.message}`, {
-        ids: events.map((e) => e.id),
-        retry_after_ms: 1_000,
-      });
-    }
   }
 }

@@ -14,16 +14,15 @@ export interface LoggedEvent {
 }
 
 /**
- * The newest events in seq order, kept in memory so that most resumes are
- * served without the store and without a gap: an event is evicted only once
- * it is both past the capacity and durable, so everything older than the
- * buffer is in the store.
+ * The newest delivered events in seq order, kept in memory so that most
+ * resumes are served without the store and without a gap. Only durable
+ * events are pushed (the publisher delivers nothing else), so everything
+ * older than the buffer is in the store.
  */
 export class ReplayBuffer {
   private items: Array<LoggedEvent | undefined>;
   private head = 0; // index of the oldest
   private length = 0;
-  private durableSeq = 0;
 
   constructor(private readonly capacity: number) {
     this.items = new Array(Math.max(16, capacity));
@@ -38,17 +37,11 @@ export class ReplayBuffer {
     return this.length === 0 ? undefined : this.items[this.head]!.event.seq;
   }
 
-  /** Appends; events must come in ascending seq. */
+  /** Appends a durable event; events must come in ascending seq. */
   push(entry: LoggedEvent): void {
     if (this.length === this.items.length) this.grow();
     this.items[(this.head + this.length) % this.items.length] = entry;
     this.length++;
-    this.evict();
-  }
-
-  /** Everything up to `seq` is durable; older events may now be evicted. */
-  markDurable(seq: number): void {
-    if (seq > this.durableSeq) this.durableSeq = seq;
     this.evict();
   }
 
@@ -69,8 +62,6 @@ export class ReplayBuffer {
 
   private evict(): void {
     while (this.length > this.capacity) {
-      const oldest = this.items[this.head]!;
-      if (oldest.event.seq > this.durableSeq) return; // not in the store yet: keep
       this.items[this.head] = undefined;
       this.head = (this.head + 1) % this.items.length;
       this.length--;

@@ -24,13 +24,24 @@ export class Metrics implements HubMetrics, PublisherMetrics {
   eventsSent = 0;
   eventsDropped = 0;
   slowConsumersClosed = 0;
+  publishesRefused = 0;
   lastActivityMs: number | undefined;
   private readonly samples: Array<{ t: number; published: number; sent: number }> = [];
   private readonly latency: Summary;
   private maxLatencyNs = 0;
   private readonly timer: NodeJS.Timeout;
+  /** The store's last answers, shown while it cannot be read. */
+  private lastStoreCount = 0;
+  private lastStoreSize: number | undefined;
 
-  constructor(private readonly probes: { storeCount: () => Promise<number>; storeSize: () => Promise<number | undefined>; subscriptions: () => number }) {
+  constructor(
+    private readonly probes: {
+      storeCount: () => Promise<number>;
+      storeSize: () => Promise<number | undefined>;
+      subscriptions: () => number;
+      isStoreWritable: () => boolean;
+    },
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_process_' });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
@@ -49,6 +60,8 @@ export class Metrics implements HubMetrics, PublisherMetrics {
     counter('herald_connections_total', 'Connections accepted since start.', () => this.totalConnections);
     counter('herald_events_published_total', 'Events accepted (sequenced) since start.', () => this.eventsPublished);
     counter('herald_events_sent_total', 'Event frames handed to connections since start.', () => this.eventsSent);
+    counter('herald_publishes_refused_total', 'Events refused with store_unavailable (not acknowledged) since start.', () => this.publishesRefused);
+    gauge('herald_store_writable', '1 while the event store takes writes, 0 while publishes are refused.', () => (this.probes.isStoreWritable() ? 1 : 0));
     counter('herald_events_dropped_total', 'Event frames not delivered because their connection was closed as a slow consumer.', () => this.eventsDropped);
     this.latency = new Summary({
       name: 'herald_delivery_latency_seconds',
@@ -74,6 +87,10 @@ export class Metrics implements HubMetrics, PublisherMetrics {
   recordPublished(count: number): void {
     this.eventsPublished += count;
     this.lastActivityMs = Date.now();
+  }
+
+  recordRefused(count: number): void {
+    this.publishesRefused += count;
   }
 
   recordDispatchNs(ns: number): void {
@@ -120,9 +137,11 @@ export class Metrics implements HubMetrics, PublisherMetrics {
       events_sent: this.eventsSent,
       events_dropped: this.eventsDropped,
       slow_consumers_closed: this.slowConsumersClosed,
+      publishes_refused: this.publishesRefused,
+      store_writable: this.probes.isStoreWritable(),
       last_activity: this.lastActivityMs ? new Date(this.lastActivityMs).toISOString() : null,
-      event_history_size: await this.probes.storeCount(),
-      store_size_bytes: (await this.probes.storeSize()) ?? null,
+      event_history_size: (this.lastStoreCount = await this.probes.storeCount().catch(() => this.lastStoreCount)),
+      store_size_bytes: (this.lastStoreSize = await this.probes.storeSize().catch(() => this.lastStoreSize)) ?? null,
       rates: this.rates(),
       delivery_latency_ms: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(this.maxLatencyNs / 1e3) / 1e3 },
       process: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, cpu_user_ms: Math.round(cpu.user / 1e3), cpu_system_ms: Math.round(cpu.system / 1e3) },

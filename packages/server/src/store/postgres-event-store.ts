@@ -40,6 +40,15 @@ const EXACT_COUNT_MAX_ROWS = 100_000;
 const SETTLE_MAX_SEQS = 100_000;
 /** How long taking a new connection may wait, in ms; pg's default is to wait forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long a commit may wait for its answer, in ms. A connection cut without
+ * a reset would otherwise hold every publisher until the kernel gives up
+ * (minutes); past this the outcome is unknown, the connection is dropped, and
+ * the publisher holds the events and writes them again.
+ */
+const COMMIT_TIMEOUT_MS = 5_000;
+/** A checked-out connection that fails between two queries emits `error`; unhandled, that would end the process. */
+const ignoreClientError = (): void => undefined;
 
 /** BIGINT and count(*) arrive as strings; seqs stay below 2^53, so a number holds them exactly. */
 const toNumber = (value: string | number | null | undefined): number => Number(value ?? 0);
@@ -105,15 +114,20 @@ export class PostgresEventStore implements EventStore, SeqFence {
       connectionString: this.connectionString,
       max: this.options.poolSize ?? 10,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Dead peers are noticed by TCP keepalive, not only by the next query.
+      keepAlive: true,
       application_name: 'herald',
     });
     // An idle client losing its connection emits here; unhandled, it would end the process.
+    // The pool drops that client and opens a fresh one on the next query: no restart is needed.
     pool.on('error', (err) => this.options.logger?.warn({ err }, 'an idle PostgreSQL connection failed; the pool replaces it'));
     try {
       const client = await pool.connect();
+      client.on('error', ignoreClientError);
       try {
         await migrate(client, this.schemaName);
       } finally {
+        client.off('error', ignoreClientError);
         client.release();
       }
     } catch (err) {
@@ -354,7 +368,13 @@ export class PostgresEventStore implements EventStore, SeqFence {
   private async writeCalls(calls: readonly PostgresEventRow[][]): Promise<Array<Error | undefined>> {
     let failure: unknown;
     try {
-      await this.pool.query(this.insert, [JSON.stringify(calls.flat())]);
+      // pg reads query_timeout from a query's config too; its types know it only as a client option.
+      const insert: pg.QueryConfig & { query_timeout: number } = {
+        text: this.insert,
+        values: [JSON.stringify(calls.flat())],
+        query_timeout: COMMIT_TIMEOUT_MS,
+      };
+      await this.pool.query(insert);
       return this.committed(new Array<Error | undefined>(calls.length).fill(undefined));
     } catch (err) {
       failure = err;
@@ -381,6 +401,7 @@ export class PostgresEventStore implements EventStore, SeqFence {
 
   private async commitIsolated(calls: readonly PostgresEventRow[][]): Promise<Array<Error | undefined>> {
     const client = await this.pool.connect();
+    client.on('error', ignoreClientError);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -405,6 +426,7 @@ export class PostgresEventStore implements EventStore, SeqFence {
       });
       throw err;
     } finally {
+      client.off('error', ignoreClientError);
       // A connection that could not even roll back is discarded, not reused.
       client.release(broken);
     }

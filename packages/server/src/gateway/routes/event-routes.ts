@@ -72,13 +72,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     if (body === undefined || body === null) throw new HeraldError('invalid_event', 'the body is empty: send an event such as {"type":"test","data":{}}');
     const split = splitPublishBody(body);
     if (!split.ok) throw new HeraldError(split.error.code as 'invalid_event', split.error.message, split.error.details);
-    try {
-      deps.publishLimiter.take(identity.id, split.value.items.length);
-    } catch (err) {
-      const retry = (err as HeraldError).details?.retry_after_ms;
-      if (typeof retry === 'number') reply.header('retry-after', String(Math.ceil(retry / 1000)));
-      throw err;
-    }
+    deps.publishLimiter.take(identity.id, split.value.items.length);
     const result = await deps.publisher.publish(identity, split.value.items, { isBatch: split.value.isBatch });
     const out: Record<string, unknown> = { ids: result.ids, seqs: result.seqs };
     if (result.duplicates.length > 0) out.duplicates = result.duplicates;
