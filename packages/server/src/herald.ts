@@ -15,6 +15,10 @@ import { parseRedisUrl } from './bus/redis-connection.js';
 import { RedisSeqSource } from './bus/redis-seq-source.js';
 import type { SeqSource } from './bus/seq-source.js';
 import { isSeqFence } from './store/seq-fence.js';
+import { hostname } from 'node:os';
+import type { Cluster } from './cluster/cluster.js';
+import { LocalCluster } from './cluster/local-cluster.js';
+import { RedisCluster, defaultNodeId } from './cluster/redis-cluster.js';
 import type { HeraldConfig } from './config/config-schema.js';
 import { ConfigError } from './errors/herald-error.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -133,6 +137,18 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const store = buildStore(config, dataDir, logger);
   await store.open();
   const { bus, seqs, afterSeq } = await buildBus(config, store, logger);
+  const nodeId = config.cluster.nodeId ?? defaultNodeId(hostname(), process.pid);
+  const cluster: Cluster =
+    bus instanceof RedisBus
+      ? new RedisCluster({
+          nodeId,
+          redis: bus.redis,
+          target: parseRedisUrl(config.bus),
+          heartbeatIntervalMs: config.cluster.heartbeatIntervalMs,
+          nodeTimeoutMs: config.cluster.nodeTimeoutMs,
+          logger,
+        })
+      : new LocalCluster(nodeId);
 
   const eventRegistry = new EventRegistry(config.registry);
   const buffer = new ReplayBuffer(config.replayBufferEvents);
@@ -183,7 +199,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const router = new ActionRouter({ hub, publisher, registry: eventRegistry, history, publishLimiter, audit });
   const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq });
   ws.attach(app.server);
-  registerConnectionRoutes(app, { registry, hub, ws });
+  registerConnectionRoutes(app, { registry, hub, ws, cluster });
   if (config.dashboard) await registerDashboardRoutes(app, findDashboardDir());
 
   await app.listen({ host: config.host, port: config.port });
@@ -191,6 +207,14 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
+  await cluster.start(() => ({
+    node_id: nodeId,
+    url: httpUrl,
+    version: VERSION,
+    started_at: new Date(startedAtMs).toISOString(),
+    connections: registry.size,
+    delivered_seq: bus.deliveredSeq,
+  }));
   isReady = true;
 
   const timers: NodeJS.Timeout[] = [];
@@ -218,6 +242,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     (stopping ??= (async () => {
       isReady = false;
       for (const t of timers) clearInterval(t);
+      await cluster.stop();
       await ws.stop();
       await app.close();
       publisher.stop();

@@ -51,6 +51,12 @@ describe.skipIf(skipReason !== undefined)(`RedisSeqSource${skipReason ? ` (skipp
     expect(Math.max(...taken)).toBe(60);
   });
 
+  it('starts a new deployment at seq 1', async () => {
+    const { seqs } = await source(async () => 0);
+    expect(await seqs.take(2)).toBe(1);
+    expect(await seqs.take(1)).toBe(3);
+  });
+
   it('re-seeds a counter Redis lost above the store and above every seq this node took', async () => {
     let storeLast = 100;
     const { seqs, redis } = await source(async () => storeLast);

@@ -9,10 +9,10 @@ return redis.call('INCRBY', KEYS[1], ARGV[1])`;
 
 /** Raises the counter to at least ARGV[1]; never lowers it, so concurrent seeders agree. */
 const SEED_SCRIPT = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local current = redis.call('GET', KEYS[1])
 local wanted = tonumber(ARGV[1])
-if wanted > current then redis.call('SET', KEYS[1], ARGV[1]) return wanted end
-return current`;
+if not current or wanted > tonumber(current) then redis.call('SET', KEYS[1], ARGV[1]) return wanted end
+return tonumber(current)`;
 
 /**
  * The cluster's seq counter: one Redis key, `INCRBY` per batch. When Redis
