@@ -69,6 +69,16 @@ describe.skipIf(skipReason !== undefined)(`RedisSeqSource${skipReason ? ` (skipp
     expect(await seqs.take(1)).toBe(501);
   });
 
+  it('hands out ranges in the order takes were made, also when the counter vanishes between them', async () => {
+    const { seqs, redis } = await source(async () => 10);
+    const firsts: Array<Promise<number>> = [];
+    for (let i = 0; i < 30; i++) firsts.push(seqs.take(2));
+    void redis.del(`${prefix}seq`);
+    for (let i = 0; i < 30; i++) firsts.push(seqs.take(2));
+    const got = await Promise.all(firsts);
+    for (let i = 1; i < got.length; i++) expect(got[i]!).toBeGreaterThan(got[i - 1]! + 1);
+  });
+
   it('refuses with bus_unavailable and a retry delay while Redis is unreachable', async () => {
     const { seqs, redis } = await source(async () => 0);
     redis.disconnect();

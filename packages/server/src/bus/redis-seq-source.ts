@@ -39,21 +39,58 @@ export class RedisSeqSource implements SeqSource {
     this.description = deps.target.description;
   }
 
-  async take(count: number): Promise<number> {
-    try {
-      let last: number;
-      try {
-        last = Number(await this.deps.redis.eval(TAKE_SCRIPT, 1, this.key, count));
-      } catch (err) {
-        if (!String((err as Error).message).includes('HERALD_NOSEQ')) throw err;
+  /**
+   * Takes are sent at once, without waiting for the previous answer: Redis
+   * answers in order, so ranges follow the order of the calls. When the
+   * counter is missing, those takes and every later one wait in one line
+   * behind a single re-seed, which keeps that order too.
+   */
+  take(count: number): Promise<number> {
+    const last =
+      this.recovery !== undefined
+        ? this.retryInOrder(count)
+        : this.evalTake(count).catch((err: unknown) => {
+            if (!String((err as Error).message).includes('HERALD_NOSEQ')) throw err;
+            return this.retryInOrder(count);
+          });
+    return last.then(
+      (value) => {
+        if (value > this.highestTaken) this.highestTaken = value;
+        return value - count + 1;
+      },
+      (err: unknown) => {
+        throw busUnavailable(err);
+      },
+    );
+  }
+
+  /** Takes waiting behind a re-seed, in call order; undefined when none waits. */
+  private recovery: Promise<void> | undefined;
+  private isReseeded = false;
+
+  private retryInOrder(count: number): Promise<number> {
+    const run = (this.recovery ?? Promise.resolve()).then(async () => {
+      if (!this.isReseeded) {
         await this.seed();
-        last = Number(await this.deps.redis.eval(TAKE_SCRIPT, 1, this.key, count));
+        this.isReseeded = true;
       }
-      if (last > this.highestTaken) this.highestTaken = last;
-      return last - count + 1;
-    } catch (err) {
-      throw busUnavailable(err);
-    }
+      return this.evalTake(count);
+    });
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.recovery = tail;
+    void tail.then(() => {
+      if (this.recovery !== tail) return;
+      this.recovery = undefined;
+      this.isReseeded = false;
+    });
+    return run;
+  }
+
+  private async evalTake(count: number): Promise<number> {
+    return Number(await this.deps.redis.eval(TAKE_SCRIPT, 1, this.key, count));
   }
 
   /** Sets the counter when missing (or behind), before any seq is handed out. */

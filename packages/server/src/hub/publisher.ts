@@ -116,15 +116,26 @@ export class Publisher {
     const drafts = items.map((raw, i) => this.validate(identity, raw, options.isBatch ? `events[${i}]` : '', options.defaultSource));
     this.refuseDuringOutage(items.length);
     // Publishes are sequenced in the order they arrive, even when one waits for the duplicate check.
-    const turn = this.sequencing.then(() => this.sequenceBatch(drafts));
+    const written = this.assigning;
+    const turn = this.sequencing.then(() => this.sequenceBatch(drafts, written));
     this.sequencing = turn.then(
       () => undefined,
       () => undefined,
     );
-    const { result, waits } = await turn;
+    // Seqs are taken in arrival order without waiting for the previous take's answer (the
+    // counter answers in order); events are built and written strictly in that same order.
+    const assigned = this.assigning.then(() => turn).then((reserved) => this.assign(drafts, reserved));
+    this.assigning = assigned.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { result, waits } = await assigned;
     for (const wait of waits) await wait;
     return result;
   }
+
+  /** Batches whose seqs are taken but whose events are not yet built and written, chained in seq order. */
+  private assigning: Promise<void> = Promise.resolve();
 
   private refuseDuringOutage(count: number): void {
     const refusal = this.outage.refusal();
@@ -133,7 +144,16 @@ export class Publisher {
     throw refusal;
   }
 
-  private async sequenceBatch(drafts: Draft[]): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+  /**
+   * Checks for duplicates and asks for the batch's seqs, in arrival order.
+   * A batch naming its own ids first waits for every batch before it to be
+   * written, so that an id published twice at once is recognised.
+   */
+  private async sequenceBatch(
+    drafts: Draft[],
+    earlierWritten: Promise<void>,
+  ): Promise<{ stored: Map<string, number> | undefined; firstSeq: Promise<number> }> {
+    if (drafts.some((d) => d.id !== undefined)) await earlierWritten;
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
     let stored: Map<string, number> | undefined;
     try {
@@ -143,17 +163,33 @@ export class Publisher {
       throw this.outage.unavailable(err, 'the duplicate check could not read the store');
     }
     this.refuseDuringOutage(drafts.length);
+    const firstSeq = this.takeSeqs(drafts, (id) => this.seenSeq(id, stored, undefined));
+    // Observed here so a refusal is not reported unhandled before assign awaits it.
+    firstSeq.catch(() => undefined);
+    return { stored, firstSeq };
+  }
+
+  /** The seq an id already has: acknowledged, stored, earlier in this batch, or in flight. */
+  private seenSeq(id: string | undefined, stored: Map<string, number> | undefined, mine: Map<string, number> | undefined): number | undefined {
+    if (id === undefined) return undefined;
+    return this.known.get(id) ?? stored?.get(id) ?? mine?.get(id) ?? this.inFlight.get(id)?.seq;
+  }
+
+  /** Builds the batch's events on the seqs taken for it and writes them; runs in seq order. */
+  private async assign(
+    drafts: Draft[],
+    reserved: { stored: Map<string, number> | undefined; firstSeq: Promise<number> },
+  ): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+    // Rejects with bus_unavailable while the cluster's counter is unreachable: nothing was taken or acknowledged.
+    let nextSeq = await reserved.firstSeq;
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
     const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
     const mine = new Map<string, number>();
-    const seen = (id: string | undefined) => (id !== undefined ? (this.known.get(id) ?? stored?.get(id) ?? mine.get(id) ?? this.inFlight.get(id)?.seq) : undefined);
-    // One take per batch; rejects with bus_unavailable while the cluster's counter is unreachable, before anything is taken.
-    let nextSeq = await this.takeSeqs(drafts, seen);
     for (const draft of drafts) {
       const id = draft.id;
       const pending = id !== undefined ? this.inFlight.get(id) : undefined;
-      const seenSeq = seen(id);
+      const seenSeq = this.seenSeq(id, reserved.stored, mine);
       if (seenSeq !== undefined) {
         // Acknowledged again, but only once the first publish of it is durable.
         if (pending) waits.add(pending.batch.outcome);
