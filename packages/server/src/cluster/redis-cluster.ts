@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type RedisTarget, connectRedis, openRedis } from '../bus/redis-connection.js';
+import { type RedisTarget, busUnavailable, connectRedis, openRedis } from '../bus/redis-connection.js';
 import type { Cluster, NodeAnswer, NodeInfo, RequestHandler } from './cluster.js';
 
 /** How long `ask` waits for the other nodes, ms. */
@@ -80,7 +80,16 @@ export class RedisCluster implements Cluster {
     await this.deps.redis.multi().set(this.nodeKey(this.nodeId), JSON.stringify(info), 'PX', this.deps.nodeTimeoutMs).sadd(this.nodesKey, this.nodeId).exec();
   }
 
+  /** @throws HeraldError `bus_unavailable` while Redis is unreachable. */
   async nodes(): Promise<NodeInfo[]> {
+    try {
+      return await this.readNodes();
+    } catch (err) {
+      throw busUnavailable(err);
+    }
+  }
+
+  private async readNodes(): Promise<NodeInfo[]> {
     const ids = (await this.deps.redis.smembers(this.nodesKey)).sort();
     if (ids.length === 0) return [];
     const values = await this.deps.redis.mget(ids.map((id) => this.nodeKey(id)));
@@ -90,8 +99,15 @@ export class RedisCluster implements Cluster {
     return values.flatMap((v) => (v === null ? [] : [JSON.parse(v) as NodeInfo]));
   }
 
+  /** While Redis is unreachable only this node can answer, and does. */
   async ask<T>(kind: string, payload: unknown): Promise<Array<NodeAnswer<T>>> {
-    const expected = (await this.nodes()).length;
+    let expected: number;
+    try {
+      expected = (await this.readNodes()).length;
+    } catch {
+      const handler = this.handlers.get(kind);
+      return handler ? [{ node_id: this.nodeId, answer: (await handler(payload)) as T }] : [];
+    }
     const id = randomBytes(8).toString('hex');
     const request: Request = { id, from: this.nodeId, kind, payload };
     const answers: NodeAnswer[] = [];

@@ -58,8 +58,11 @@ describe.skipIf(skipReason !== undefined)(`Redis killed and restarted empty${ski
     // Refused within about a second, with a reason and a time to come back.
     await until(() => refusals.length >= 3, 5_000);
     expect(refusals.every((r) => r.status === 503 && r.code === 'bus_unavailable' && r.retryAfter === '1')).toBe(true);
-    // History still reads from the store meanwhile.
+    // History still reads from the store meanwhile; each node still lists its own connections.
     expect((await http(nodes[1]!, 'GET', '/api/events/history?types=outage.*&limit=5')).status).toBe(200);
+    expect((await http(nodes[1]!, 'GET', '/api/connections')).body.nodes).toEqual([{ node_id: 'node2', connections: 1 }]);
+    const nodesDown = await http(nodes[1]!, 'GET', '/api/nodes');
+    expect([nodesDown.status, nodesDown.body.error?.code]).toEqual([503, 'bus_unavailable']);
     const ackedDuringOutage = acked.size;
     await sleep(500);
     expect(acked.size - ackedDuringOutage).toBeLessThanOrEqual(nodes.length); // at most one publish per node was already past its seq
