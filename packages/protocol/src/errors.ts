@@ -20,7 +20,7 @@ export const ERROR_CODES = Object.freeze({
   token_expired: 'The token has expired; send {"action":"auth","token":…} with a fresh one.',
   token_expiring: 'Notice: the token expires soon (details.expires_at); send a fresh one.',
   unsupported_media_type: 'The HTTP body has a content type Herald does not read.',
-  store_unavailable: 'The event store could not make the events durable; nothing was acknowledged.',
+  store_unavailable: 'The event store cannot take writes now; nothing was acknowledged. Retry with the same ids after details.retry_after_ms (HTTP Retry-After).',
   bus_unavailable: 'The cluster bus (Redis) is unreachable; nothing was acknowledged. Retry after details.retry_after_ms (the Retry-After header over HTTP).',
   not_ready: 'The server is starting or stopping.',
   internal_error: 'An unexpected server error; the request had no effect that was acknowledged.',

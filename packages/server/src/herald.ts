@@ -68,6 +68,8 @@ export interface HeraldHandle {
 
 export interface StartOptions {
   logger?: Logger;
+  /** An event store to use instead of the one `config.store` names, not yet opened (fault-injection tests wrap one). */
+  store?: EventStore;
 }
 
 const SYSTEM_IDENTITY: Identity = { id: 'herald', kind: 'admin', orgs: [], permissions: ['admin'] };
@@ -134,7 +136,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const admin = resolveAdminToken(dataDir, config.adminToken);
   const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
-  const store = buildStore(config, dataDir, logger);
+  const store = options.store ?? buildStore(config, dataDir, logger);
   await store.open();
   const { bus, seqs, afterSeq } = await buildBus(config, store, logger);
   const nodeId = config.cluster.nodeId ?? defaultNodeId(hostname(), process.pid);

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import WebSocket from 'ws';
 import { configSchema, type HeraldConfigInput } from '../src/config/config-schema.js';
 import { startHerald, type HeraldHandle } from '../src/herald.js';
+import type { EventStore } from '../src/store/event-store.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -20,7 +21,7 @@ export interface TestServer extends HeraldHandle {
  * Herald's own lifecycle and metrics events are off unless a test turns them
  * on, so that the seqs a test counts are its own.
  */
-export async function startTestServer(overrides: HeraldConfigInput & { dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: HeraldConfigInput & { dataDir?: string } = {}, options: { store?: EventStore } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-test-'));
   const config = configSchema.parse({
     host: '127.0.0.1',
@@ -34,7 +35,7 @@ export async function startTestServer(overrides: HeraldConfigInput & { dataDir?:
     dataDir,
   });
   const logger = pino({ level: process.env.HERALD_TEST_LOG ?? 'silent' });
-  const handle = await startHerald(config, { logger });
+  const handle = await startHerald(config, { logger, store: options.store });
   return Object.assign(Object.create(null) as object, handle, {
     dataDir,
     async close(options: { keepData?: boolean } = {}) {

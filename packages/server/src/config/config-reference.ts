@@ -23,6 +23,8 @@ export function renderConfigReference(): string {
     head,
     ...ENV_VARIABLES.filter((v) => v.usedBy === 'server').map(row),
     '',
+    'WebSocket message limits depend on who is connected: people and browsers (JWT and anonymous connections) get `limits.messagesPerSecond` and `limits.messageBurst` per connection; services (API keys and the admin token) get `limits.serviceMessagesPerSecond` and `limits.serviceMessageBurst`, so a service may publish one event per message at thousands per second. Events per identity stay bounded by `limits.publishesPerSecond` for everyone, over HTTP and WebSocket alike.',
+    '',
     '## `herald publish` and `herald tail`',
     '',
     head,

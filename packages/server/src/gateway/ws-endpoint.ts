@@ -19,6 +19,14 @@ import { type ActionRouter, describeUser } from './action-router.js';
 import { isOriginAllowed } from './origin.js';
 import { tokenFromRequest } from './request-token.js';
 
+/**
+ * Actions that change what the connection sees run one at a time, in the
+ * order the client sent them: a `subscribe` with `since` finishes its replay
+ * before a later `unsubscribe` or `context_switch` applies. Other actions
+ * (publish, ping, history, calls) run at once.
+ */
+const ORDERED_ACTIONS: ReadonlySet<string> = new Set(['auth', 'subscribe', 'unsubscribe', 'context_switch', 'list_subscriptions']);
+
 const WS_PATH = /^\/ws(?:\/events|\/([A-Za-z0-9_.:-]{1,64}))?\/?$/;
 
 export interface WsEndpointDeps {
@@ -43,6 +51,8 @@ export class WsEndpoint {
   private readonly wss: WebSocketServer;
   private readonly scheduler = new FlushScheduler();
   private readonly expiries = new WeakMap<ClientConnection, TokenExpiry>();
+  /** The last ordered action of each connection; the next one runs after it. */
+  private readonly orderedTails = new WeakMap<ClientConnection, Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private isStopping = false;
 
@@ -210,7 +220,11 @@ export class WsEndpoint {
       if (decoded.error.details) reply.details = decoded.error.details;
       return conn.sendMessage(reply);
     }
-    void this.run(conn, decoded.value);
+    const msg = decoded.value;
+    if (!ORDERED_ACTIONS.has(msg.action)) return void this.run(conn, msg);
+    // After the messages before it that change what this connection sees, however long their replay takes.
+    const tail = (this.orderedTails.get(conn) ?? Promise.resolve()).then(() => this.run(conn, msg));
+    this.orderedTails.set(conn, tail);
   }
 
   private async run(conn: ClientConnection, msg: ClientMessage): Promise<void> {

@@ -10,6 +10,8 @@ export interface PendingBatch {
    * the batch waits for the store to come back and be written again.
    */
   state: 'writing' | 'durable' | 'held';
+  /** True once its publishers were told `store_unavailable` (they are told once). */
+  isRefused: boolean;
   /** Settles when the batch is delivered (resolves) or held or refused (rejects). */
   readonly outcome: Promise<void>;
   resolve(): void;
@@ -25,7 +27,7 @@ export function pendingBatch(events: readonly HeraldEvent[], jsons: readonly str
     reject = rej;
   });
   outcome.catch(() => undefined);
-  return { events, jsons, state: 'writing', outcome, resolve, reject };
+  return { events, jsons, state: 'writing', isRefused: false, outcome, resolve, reject };
 }
 
 /**
@@ -60,12 +62,6 @@ export class InOrderDelivery {
     const at = this.queue.indexOf(batch, this.head);
     if (at !== -1) this.queue.splice(at, 1);
     this.release();
-  }
-
-  /** Undelivered batches from the first held one on, in seq order. */
-  fromFirstHeld(): PendingBatch[] {
-    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i]!.state === 'held') return this.queue.slice(i);
-    return [];
   }
 
   /** Undelivered batches, in seq order. */

@@ -36,6 +36,16 @@ export interface PublisherMetrics {
 
 type Draft = Omit<EventDraft, 'id'> & { id?: string };
 
+/** What `sequenceBatch` decided for a batch's drafts (undefined: all new), and its seqs to come. */
+interface Reserved {
+  decisions: Decision[] | undefined;
+  firstSeq: Promise<number>;
+}
+
+type Decision = { kind: 'fresh' } | { kind: 'known'; seq: number; pending: PendingBatch | undefined } | { kind: 'repeat'; of: number };
+
+const FRESH: Decision = { kind: 'fresh' };
+
 /** True when an append failed for a reason that will not pass by itself: nothing of it was stored. */
 function isRefusal(err: unknown): boolean {
   return err instanceof HeraldError && err.code !== 'store_unavailable';
@@ -73,7 +83,7 @@ export class Publisher {
       seqs: SeqSource;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
-      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+      logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
     },
   ) {
     this.outage = new StoreOutage({ recover: () => this.rewriteHeld(), logger: deps.logger, storeName: deps.store.description });
@@ -145,15 +155,14 @@ export class Publisher {
   }
 
   /**
-   * Checks for duplicates and asks for the batch's seqs, in arrival order.
+   * Decides which events are new and asks for their seqs, in arrival order.
    * A batch naming its own ids first waits for every batch before it to be
-   * written, so that an id published twice at once is recognised.
+   * written, so that an id published twice at once is recognised; its
+   * decisions are fixed here and `assign` follows them.
    */
-  private async sequenceBatch(
-    drafts: Draft[],
-    earlierWritten: Promise<void>,
-  ): Promise<{ stored: Map<string, number> | undefined; firstSeq: Promise<number> }> {
-    if (drafts.some((d) => d.id !== undefined)) await earlierWritten;
+  private async sequenceBatch(drafts: Draft[], earlierWritten: Promise<void>): Promise<Reserved> {
+    const hasIds = drafts.some((d) => d.id !== undefined);
+    if (hasIds) await earlierWritten;
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
     let stored: Map<string, number> | undefined;
     try {
@@ -163,67 +172,53 @@ export class Publisher {
       throw this.outage.unavailable(err, 'the duplicate check could not read the store');
     }
     this.refuseDuringOutage(drafts.length);
-    const firstSeq = this.takeSeqs(drafts, (id) => this.seenSeq(id, stored, undefined));
-    // Observed here so a refusal is not reported unhandled before assign awaits it.
-    firstSeq.catch(() => undefined);
-    return { stored, firstSeq };
+    const decisions = hasIds ? this.decide(drafts, stored) : undefined;
+    const fresh = decisions ? decisions.filter((d) => d.kind === 'fresh').length : drafts.length;
+    const firstSeq = fresh > 0 ? this.deps.seqs.take(fresh) : Promise.resolve(0);
+    // Observed here so that a refusal is not reported unhandled before assign awaits it.
+    firstSeq.catch(() => this.deps.metrics.recordRefused(drafts.length));
+    return { decisions, firstSeq };
   }
 
-  /** The seq an id already has: acknowledged, stored, earlier in this batch, or in flight. */
-  private seenSeq(id: string | undefined, stored: Map<string, number> | undefined, mine: Map<string, number> | undefined): number | undefined {
-    if (id === undefined) return undefined;
-    return this.known.get(id) ?? stored?.get(id) ?? mine?.get(id) ?? this.inFlight.get(id)?.seq;
+  /** For each draft: new, already known (acknowledged, stored or in flight), or a repeat of an earlier draft of the batch. */
+  private decide(drafts: Draft[], stored: Map<string, number> | undefined): Decision[] {
+    const firstIndex = new Map<string, number>();
+    return drafts.map(({ id }, i): Decision => {
+      if (id === undefined) return { kind: 'fresh' };
+      const pending = this.inFlight.get(id);
+      const seq = this.known.get(id) ?? stored?.get(id) ?? pending?.seq;
+      if (seq !== undefined) return { kind: 'known', seq, pending: pending?.batch };
+      const earlier = firstIndex.get(id);
+      if (earlier !== undefined) return { kind: 'repeat', of: earlier };
+      firstIndex.set(id, i);
+      return { kind: 'fresh' };
+    });
   }
 
   /** Builds the batch's events on the seqs taken for it and writes them; runs in seq order. */
-  private async assign(
-    drafts: Draft[],
-    reserved: { stored: Map<string, number> | undefined; firstSeq: Promise<number> },
-  ): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+  private async assign(drafts: Draft[], reserved: Reserved): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
     // Rejects with bus_unavailable while the cluster's counter is unreachable: nothing was taken or acknowledged.
     let nextSeq = await reserved.firstSeq;
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
     const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
-    const mine = new Map<string, number>();
-    for (const draft of drafts) {
-      const id = draft.id;
-      const pending = id !== undefined ? this.inFlight.get(id) : undefined;
-      const seenSeq = this.seenSeq(id, reserved.stored, mine);
-      if (seenSeq !== undefined) {
-        // Acknowledged again, but only once the first publish of it is durable.
-        if (pending) waits.add(pending.batch.outcome);
-        result.ids.push(id!);
-        result.seqs.push(seenSeq);
-        result.duplicates.push(id!);
-        continue;
+    drafts.forEach((draft, i) => {
+      const decision = reserved.decisions?.[i] ?? FRESH;
+      if (decision.kind === 'fresh') {
+        const event = this.sequence(draft, nextSeq++);
+        fresh.push(event);
+        result.ids.push(event.id);
+        result.seqs.push(event.seq);
+        return;
       }
-      const event = this.sequence(draft, nextSeq++);
-      mine.set(event.id, event.seq);
-      fresh.push(event);
-      result.ids.push(event.id);
-      result.seqs.push(event.seq);
-    }
+      // Acknowledged again, but only once the first publish of it is durable.
+      if (decision.kind === 'known' && decision.pending) waits.add(decision.pending.outcome);
+      result.ids.push(draft.id!);
+      result.seqs.push(decision.kind === 'known' ? decision.seq : result.seqs[decision.of]!);
+      result.duplicates.push(draft.id!);
+    });
     if (fresh.length > 0) waits.add(this.write(fresh));
     return { result, waits: [...waits] };
-  }
-
-  /** Takes one seq per new event of the batch (an id repeated inside the batch counts once); resolves to the first. */
-  private async takeSeqs(drafts: Draft[], seen: (id: string | undefined) => number | undefined): Promise<number> {
-    const ids = new Set<string>();
-    let count = 0;
-    for (const { id } of drafts) {
-      if (id !== undefined && (seen(id) !== undefined || ids.has(id))) continue;
-      if (id !== undefined) ids.add(id);
-      count++;
-    }
-    if (count === 0) return 0;
-    try {
-      return await this.deps.seqs.take(count);
-    } catch (err) {
-      this.deps.metrics.recordRefused(drafts.length);
-      throw err;
-    }
   }
 
   /** Queues the events for delivery in seq order and appends them; the promise settles when they are delivered or held. */
@@ -257,6 +252,9 @@ export class Publisher {
     const behind = this.delivery.undelivered();
     for (const held of behind.slice(behind.indexOf(batch))) {
       if (held.state === 'writing') held.state = 'held';
+      if (held.isRefused) continue;
+      held.isRefused = true;
+      this.deps.metrics.recordRefused(held.events.length);
       held.reject(refusal);
     }
     batch.state = 'held';
@@ -295,7 +293,12 @@ export class Publisher {
       const event = events[i]!;
       this.known.remember(event.id, event.seq);
       this.inFlight.delete(event.id);
-      bus.publish(event, jsons[i]!);
+      try {
+        bus.publish(event, jsons[i]!);
+      } catch (err) {
+        // The event is durable and acknowledged either way; a resume serves it to anyone this missed.
+        this.deps.logger?.error({ err, seq: event.seq }, 'the bus failed to take a durable event');
+      }
     }
     const started = this.sequencedAt.get(batch);
     this.deps.metrics.recordPublished(events.length);

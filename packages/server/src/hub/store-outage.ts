@@ -31,6 +31,7 @@ export class StoreOutage {
     private readonly deps: {
       /** One recovery attempt; resolves true when the store took every held event. */
       recover(): Promise<boolean>;
+      /** The store's description, for logs; publishers are told only its kind (`sqlite`, `postgres`). */
       storeName: string;
       logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
       now?: () => number;
@@ -46,7 +47,7 @@ export class StoreOutage {
   refusal(): HeraldError | undefined {
     const c = this.current;
     if (!c) return undefined;
-    return this.error(`the event store ${this.deps.storeName} cannot take writes (${c.reason}); nothing was acknowledged: retry with the same ids`);
+    return this.error(`the ${this.kind} event store cannot take writes (${c.reason}); nothing was acknowledged: retry with the same ids`);
   }
 
   /** A `store_unavailable` error for a failure that does not by itself degrade the publisher (a failed read). */
@@ -63,7 +64,7 @@ export class StoreOutage {
       this.schedule();
     }
     return this.error(
-      `the event store ${this.deps.storeName} could not make the events durable (${messageOf(err)}); they were not acknowledged: retry with the same ids`,
+      `the ${this.kind} event store could not make the events durable (${messageOf(err)}); they were not acknowledged: retry with the same ids`,
     );
   }
 
@@ -103,7 +104,11 @@ export class StoreOutage {
   private error(message: string): HeraldError {
     const c = this.current;
     const retryAfterMs = Math.max(MIN_RETRY_AFTER_MS, c ? c.nextProbeMs - this.now() : 0);
-    return new HeraldError('store_unavailable', message, { retry_after_ms: Math.ceil(retryAfterMs), store: this.deps.storeName });
+    return new HeraldError('store_unavailable', message, { retry_after_ms: Math.ceil(retryAfterMs), store: this.kind });
+  }
+
+  private get kind(): string {
+    return this.deps.storeName.split(':')[0]!;
   }
 
   private now(): number {

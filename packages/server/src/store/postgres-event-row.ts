@@ -164,7 +164,9 @@ const COLUMNS = [
  * The same statement claims each seq in `seq_claims`, whose primary key is
  * the fence of a cluster: a node that gave up waiting for a seq claims it
  * first (see `PostgresEventStore.settle`), and an append of that seq then
- * fails instead of committing an event the other nodes already skipped.
+ * fails with a unique violation instead of committing an event the other
+ * nodes already skipped. Writing a batch again whose first commit did land
+ * (its outcome was unknown) finds its own events there and passes.
  */
 export function insertRowsSql(schema: string): string {
   const names = COLUMNS.map(([name]) => name);
@@ -173,7 +175,12 @@ export function insertRowsSql(schema: string): string {
   SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
     WITH ORDINALITY AS r(${names.join(', ')}, ord)
 ), claimed AS (
-  INSERT INTO ${schema}.seq_claims (seq) SELECT seq FROM r
+  INSERT INTO ${schema}.seq_claims (seq) SELECT seq FROM r ON CONFLICT (seq) DO NOTHING RETURNING seq
+), refused AS (
+  -- Claimed before, and not by this very event: claiming it again raises the unique violation.
+  INSERT INTO ${schema}.seq_claims (seq) SELECT r.seq FROM r
+  WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.seq = r.seq)
+    AND NOT EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.seq = r.seq AND e.id = r.id)
 )
 INSERT INTO ${schema}.events (${stored.join(', ')}, event)
 SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb

@@ -261,6 +261,13 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       expect(await store.lastSeq()).toBe(5);
     });
 
+    it('takes a batch written again after a commit whose outcome was unknown, storing nothing twice', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2)]);
+      await store.append([makeEvent(1), makeEvent(2)]);
+      expect(await store.count()).toBe(2);
+    });
+
     it('counts a settled seq in lastSeq, so a re-seeded counter starts above it', async () => {
       const store = await openStore();
       await store.append([makeEvent(1)]);

@@ -177,10 +177,13 @@ export class PostgresEventStore implements EventStore, SeqFence {
     // An id append would refuse is not stored; binding it would fail the whole lookup.
     ids = ids.filter(isStorableText);
     for (let i = 0; i < ids.length; i += FIND_CHUNK_IDS) {
-      const { rows } = await this.pool.query<{ id: string; seq: string }>(
-        `SELECT id, seq FROM ${this.s}.events WHERE id = ANY($1::text[])`,
-        [ids.slice(i, i + FIND_CHUNK_IDS)],
-      );
+      // Every publish with its own ids waits for this lookup: bounded like a commit.
+      const lookup: pg.QueryConfig & { query_timeout: number } = {
+        text: `SELECT id, seq FROM ${this.s}.events WHERE id = ANY($1::text[])`,
+        values: [ids.slice(i, i + FIND_CHUNK_IDS)],
+        query_timeout: COMMIT_TIMEOUT_MS,
+      };
+      const { rows } = await this.pool.query<{ id: string; seq: string }>(lookup);
       for (const row of rows) found.set(row.id, toNumber(row.seq));
     }
     return found;
