@@ -247,6 +247,28 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
     });
   });
 
+  describe('count', () => {
+    it('answers the planner estimate once the table passes 100,000 rows, instead of counting them', async () => {
+      const store = await openStore();
+      await admin.query(`
+        INSERT INTO "${schema}".events (seq, id, type, category, source, time, time_ms, severity, priority, data_at, data_chars, json, event)
+        SELECT n, 'bulk-' || n, 'bulk', 'bulk', 'test', '2026-01-01T00:00:00.000Z', 0, 'info', 'normal', 1, 2, '{}', '{}'::jsonb
+        FROM generate_series(1, 120000) AS n`);
+      await admin.query(`ANALYZE "${schema}".events`);
+      // Deleted after the statistics were taken: an exact count would see 110,000.
+      await admin.query(`DELETE FROM "${schema}".events WHERE seq <= 10000`);
+      expect(await store.count()).toBe(120_000);
+    });
+
+    it('counts exactly while the table is small', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2), makeEvent(3)]);
+      await admin.query(`ANALYZE "${schema}".events`);
+      await admin.query(`DELETE FROM "${schema}".events WHERE seq = 1`);
+      expect(await store.count()).toBe(2);
+    });
+  });
+
   describe('settle', () => {
     it('returns the stored events of a range and gives up the missing seqs for good', async () => {
       const store = await openStore();
