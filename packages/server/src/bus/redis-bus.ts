@@ -195,7 +195,11 @@ export class RedisBus implements Bus {
         this.settledSeqs += gap.toSeq - gap.fromSeq + 1;
         this.gapStart = undefined;
       })
-      .catch((err: unknown) => this.options.logger?.warn({ err, gap }, 'could not settle a seq gap from the store; trying again'))
+      .catch((err: unknown) => {
+        // The store is away too: wait a whole gap timeout again rather than asking it ten times a second.
+        this.gapStart = { fromSeq: gap.fromSeq, sinceMs: Date.now() };
+        this.options.logger?.warn({ err, gap }, 'could not settle a seq gap from the store; trying again');
+      })
       .finally(() => {
         this.isSettling = false;
       });
