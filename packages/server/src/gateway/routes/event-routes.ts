@@ -41,6 +41,11 @@ const publishDoc = {
 };
 const publishedDoc = {
   202: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } }, seqs: { type: 'array', items: { type: 'integer' } }, duplicates: { type: 'array', items: { type: 'string' } } } },
+  503: {
+    description: 'store_unavailable: the store cannot take writes; nothing was acknowledged. Retry with the same ids after Retry-After (seconds).',
+    type: 'object',
+    properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
+  },
 };
 const historyQueryDoc = {
   type: 'object',
