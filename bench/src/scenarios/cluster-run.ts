@@ -6,6 +6,8 @@
 //
 //   npm run bench:cluster                 # 1, 2 and 3 nodes
 //   npm run bench:cluster -- --nodes 1,3 --subscribers 600 --rate 500 --quick
+//   (--no-baseline leaves out the first row: one node on the memory bus and
+//   SQLite, which shows what this machine gives a single node at the time)
 //
 // BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) and BENCH_POSTGRES_URL
 // (default postgres://postgres@127.0.0.1:5432/test) say where the shared
@@ -42,6 +44,8 @@ interface Options {
 /** One node count's figures. */
 export interface ClusterRow {
   nodes: number;
+  /** The single-node baseline on this same machine: memory bus and SQLite, no Redis or PostgreSQL. */
+  isBaseline: boolean;
   subscribers: number;
   sentInWindow: number;
   expected: number;
@@ -74,7 +78,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** Starts `count` nodes of one fresh deployment; resolves with their processes and ports. */
-async function startCluster(count: number, workDir: string, token: string, store: string, bus: string): Promise<Array<{ server: ServerProcess; port: number }>> {
+async function startCluster(count: number, workDir: string, token: string, store: string | undefined, bus: string): Promise<Array<{ server: ServerProcess; port: number }>> {
   const configPath = join(workDir, 'herald.config.json');
   writeFileSync(configPath, JSON.stringify({ limits: HERALD_BENCH_LIMITS }, null, 2));
   const nodes: Array<{ server: ServerProcess; port: number }> = [];
@@ -87,7 +91,7 @@ async function startCluster(count: number, workDir: string, token: string, store
       HERALD_DATA_DIR: join(workDir, `node${i + 1}`),
       HERALD_ADMIN_TOKEN: token,
       HERALD_CONFIG: configPath,
-      HERALD_STORE: store,
+      ...(store !== undefined ? { HERALD_STORE: store } : {}),
       HERALD_BUS: bus,
       HERALD_NODE_ID: `bench-node${i + 1}`,
       HERALD_LOG_LEVEL: 'warn',
@@ -106,7 +110,7 @@ async function startCluster(count: number, workDir: string, token: string, store
 }
 
 /** One run: N nodes, subscribers spread evenly, the publisher on node 1. */
-async function runNodes(count: number, o: Options): Promise<ClusterRow> {
+async function runNodes(count: number, o: Options, isBaseline = false): Promise<ClusterRow> {
   const workDir = mkdtempSync(join(tmpdir(), 'herald-bench-cluster-'));
   const token = randomBytes(24).toString('hex');
   const schema = `herald_bench_${randomBytes(5).toString('hex')}`;
@@ -115,7 +119,9 @@ async function runNodes(count: number, o: Options): Promise<ClusterRow> {
   pgUrl.searchParams.set('schema', schema);
   const redisUrl = new URL(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
   redisUrl.searchParams.set('prefix', prefix);
-  const nodes = await startCluster(count, workDir, token, pgUrl.toString(), redisUrl.toString());
+  const nodes = isBaseline
+    ? await startCluster(1, workDir, token, undefined, 'memory')
+    : await startCluster(count, workDir, token, pgUrl.toString(), redisUrl.toString());
   const subscribers = spawnWorkers(count);
   const [publisher] = spawnWorkers(1);
   try {
@@ -161,6 +167,7 @@ async function runNodes(count: number, o: Options): Promise<ClusterRow> {
     const latency = mergeEncoded(reports.map((r) => r.histogram));
     return {
       nodes: count,
+      isBaseline,
       subscribers: connected,
       sentInWindow,
       expected,
@@ -219,7 +226,7 @@ export function clusterTable(rows: ClusterRow[]): string {
   for (const r of rows) {
     const projected = r.perNode.reduce((s, n) => s + (Number.isFinite(n.usPerDelivery) ? 1e6 / n.usPerDelivery : 0), 0);
     lines.push(
-      `| ${r.nodes} | ${fmt(r.deliveriesPerS)} (${fmt((r.delivered / Math.max(1, r.expected)) * 100, 1)}% of ${fmt(r.expected)} owed delivered) | ${fmt(r.p99Ms, 1)} ms | ${r.perNode.map((n) => fmt(n.cpuPct)).join(' / ')} | ${r.perNode.map((n) => fmt(n.usPerDelivery, 2)).join(' / ')} | ~${fmt(projected)}/s | ${fmt(r.loadAvg1, 2)} |`,
+      `| ${r.isBaseline ? '1 (memory bus, SQLite: the single-node baseline)' : r.nodes} | ${fmt(r.deliveriesPerS)} (${fmt((r.delivered / Math.max(1, r.expected)) * 100, 1)}% of ${fmt(r.expected)} owed delivered) | ${fmt(r.p99Ms, 1)} ms | ${r.perNode.map((n) => fmt(n.cpuPct)).join(' / ')} | ${r.perNode.map((n) => fmt(n.usPerDelivery, 2)).join(' / ')} | ~${fmt(projected)}/s | ${fmt(r.loadAvg1, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -228,6 +235,10 @@ export function clusterTable(rows: ClusterRow[]): string {
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const rows: ClusterRow[] = [];
+  if (!process.argv.includes('--no-baseline')) {
+    process.stderr.write(`baseline: 1 node, memory bus and SQLite …\n`);
+    rows.push(await runNodes(1, o, true));
+  }
   for (const n of o.nodeCounts) {
     process.stderr.write(`cluster fan-out: ${n} node(s), ${o.subscribers} subscribers × ${o.ratePerS} events/s …\n`);
     rows.push(await runNodes(n, o));
