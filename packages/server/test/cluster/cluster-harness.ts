@@ -125,6 +125,8 @@ export interface DeploymentOptions {
   redisUrl?: string;
   /** Extra environment for every node. */
   env?: Record<string, string>;
+  /** Extra environment for the node with this name (`node1`, …). */
+  envOf?: Record<string, Record<string, string>>;
 }
 
 /** Several nodes sharing one PostgreSQL schema and one Redis prefix. */
@@ -178,6 +180,7 @@ export class Deployment {
       HERALD_CLUSTER_NODE_TIMEOUT_MS: '3000',
       HERALD_LIMITS_PUBLISHES_PER_SECOND: '1000000',
       ...this.options.env,
+      ...this.options.envOf?.[name],
     };
     const child = spawn(process.execPath, ['--import', TSX_LOADER, BIN, 'serve'], { env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
