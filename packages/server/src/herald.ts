@@ -1,5 +1,6 @@
 // Composition root: the one place that builds concrete modules and owns
 // start and stop order.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { HeraldEvent } from '@herald/protocol';
 import { resolveAdminToken } from './auth/admin-token-file.js';
@@ -15,7 +16,6 @@ import { parseRedisUrl } from './bus/redis-connection.js';
 import { RedisSeqSource } from './bus/redis-seq-source.js';
 import type { SeqSource } from './bus/seq-source.js';
 import { isSeqFence } from './store/seq-fence.js';
-import { hostname } from 'node:os';
 import type { Cluster } from './cluster/cluster.js';
 import { LocalCluster } from './cluster/local-cluster.js';
 import { RedisCluster, defaultNodeId } from './cluster/redis-cluster.js';
@@ -138,7 +138,10 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const authenticate = (token: string) => auth.authenticate(token);
   const store = options.store ?? buildStore(config, dataDir, logger);
   await store.open();
-  const { bus, seqs, afterSeq } = await buildBus(config, store, logger);
+  const { bus, seqs, afterSeq } = await buildBus(config, store, logger).catch(async (err: unknown) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  });
   const nodeId = config.cluster.nodeId ?? defaultNodeId(hostname(), process.pid);
   const cluster: Cluster =
     bus instanceof RedisBus
@@ -167,11 +170,20 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
   // Every event on the bus is durable and comes in seq order: it joins the replay buffer, then fans out.
-  await bus.start((event: HeraldEvent, json: string) => {
-    buffer.push({ event, json });
-    hub.dispatch(event, json);
-  }, afterSeq);
-  if (seqs instanceof RedisSeqSource) await seqs.seed();
+  try {
+    await bus.start((event: HeraldEvent, json: string) => {
+      buffer.push({ event, json });
+      hub.dispatch(event, json);
+    }, afterSeq);
+    // A new deployment's counter starts above the store before the first publish.
+    if (seqs instanceof RedisSeqSource) await seqs.seed();
+  } catch (err) {
+    // Redis unreachable at start: nothing is left open behind the error.
+    await bus.stop().catch(() => undefined);
+    metrics.stop();
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
 
   const app = await buildHttpApp({
