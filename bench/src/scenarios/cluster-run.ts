@@ -78,7 +78,13 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** Starts `count` nodes of one fresh deployment; resolves with their processes and ports. */
-async function startCluster(count: number, workDir: string, token: string, store: string | undefined, bus: string): Promise<Array<{ server: ServerProcess; port: number }>> {
+async function startCluster(
+  count: number,
+  workDir: string,
+  token: string,
+  store: string | undefined,
+  bus: string,
+): Promise<Array<{ server: ServerProcess; port: number }>> {
   const configPath = join(workDir, 'herald.config.json');
   writeFileSync(configPath, JSON.stringify({ limits: HERALD_BENCH_LIMITS }, null, 2));
   const nodes: Array<{ server: ServerProcess; port: number }> = [];
@@ -129,13 +135,21 @@ async function runNodes(count: number, o: Options, isBaseline = false): Promise<
     const opened = await Promise.all(
       splitRanges(o.subscribers, count).map((range, k) =>
         subscribers[k]!.call<SubscribeResult>(
-          { cmd: 'subscribe', spec: specOf(k), roles: { firstIndex: range.first, count: range.count, isGrouped: false }, isDeflateOffered: false, timeoutMs: 15_000, concurrency: 250 },
+          {
+            cmd: 'subscribe',
+            spec: specOf(k),
+            roles: { firstIndex: range.first, count: range.count, isGrouped: false },
+            isDeflateOffered: false,
+            timeoutMs: 15_000,
+            concurrency: 250,
+          },
           30_000,
         ),
       ),
     );
     const connected = opened.reduce((sum, r) => sum + r.connected, 0);
-    if (connected < o.subscribers) process.stderr.write(`note: ${o.subscribers - connected} subscribers failed: ${opened.find((r) => r.firstError)?.firstError}\n`);
+    if (connected < o.subscribers)
+      process.stderr.write(`note: ${o.subscribers - connected} subscribers failed: ${opened.find((r) => r.firstError)?.firstError}\n`);
     const startUs = nowUs() + 300_000;
     const fromUs = startUs + o.warmupMs * 1000;
     const toUs = fromUs + o.windowMs * 1000;
@@ -151,7 +165,8 @@ async function runNodes(count: number, o: Options, isBaseline = false): Promise<
     );
     const sentInWindow = published.sentInWindowByGroup.reduce((a, b) => a + b, 0);
     for (const error of published.errors.slice(0, 3)) process.stderr.write(`publisher: ${error}\n`);
-    if (published.acked < published.sent) process.stderr.write(`note: ${published.sent - published.acked} of ${published.sent} publishes not acknowledged\n`);
+    if (published.acked < published.sent)
+      process.stderr.write(`note: ${published.sent - published.acked} of ${published.sent} publishes not acknowledged\n`);
     const expected = sentInWindow * connected;
     const deadline = Date.now() + o.drainMs;
     while (Date.now() < deadline) {
@@ -177,7 +192,11 @@ async function runNodes(count: number, o: Options, isBaseline = false): Promise<
       p99Ms: latency.p99Ms,
       perNode: sample.nodesUs.map((us, i) => {
         const deliveries = reports[i]!.receivedInWindow;
-        return { cpuPct: (us / (o.windowMs * 1000)) * 100, deliveriesPerS: deliveries / windowS, usPerDelivery: deliveries > 0 ? us / deliveries : NaN };
+        return {
+          cpuPct: (us / (o.windowMs * 1000)) * 100,
+          deliveriesPerS: deliveries / windowS,
+          usPerDelivery: deliveries > 0 ? us / deliveries : NaN,
+        };
       }),
       machineCpuPct: (sample.machineUs / (o.windowMs * 1000)) * 100,
       loadAvg1: loadavg()[0]!,
@@ -185,10 +204,17 @@ async function runNodes(count: number, o: Options, isBaseline = false): Promise<
   } finally {
     killWorkers([...subscribers, publisher!]);
     await Promise.all(nodes.map((n) => n.server.stop()));
-    spawnSync('psql', [process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', '-qc', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { stdio: 'ignore' });
+    spawnSync(
+      'psql',
+      [process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', '-qc', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`],
+      { stdio: 'ignore' },
+    );
     const host = redisUrl.hostname;
     const port = redisUrl.port || '6379';
-    const keys = spawnSync('redis-cli', ['-h', host, '-p', port, '--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
+    const keys =
+      spawnSync('redis-cli', ['-h', host, '-p', port, '--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' })
+        .stdout?.split('\n')
+        .filter(Boolean) ?? [];
     if (keys.length > 0) spawnSync('redis-cli', ['-h', host, '-p', port, 'DEL', ...keys], { stdio: 'ignore' });
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -200,10 +226,13 @@ function sampleCpu(pids: number[], fromUs: number, toUs: number): Promise<{ node
     let start: number[] = [];
     let machine = 0;
     const now = nowUs();
-    setTimeout(() => {
-      start = pids.map(readCpuUs);
-      machine = readMachineBusyUs();
-    }, Math.max(0, (fromUs - now) / 1000));
+    setTimeout(
+      () => {
+        start = pids.map(readCpuUs);
+        machine = readMachineBusyUs();
+      },
+      Math.max(0, (fromUs - now) / 1000),
+    );
     setTimeout(
       () => resolve({ nodesUs: pids.map((pid, i) => readCpuUs(pid) - start[i]!), machineUs: readMachineBusyUs() - machine }),
       Math.max(0, (toUs - now) / 1000),
@@ -211,7 +240,8 @@ function sampleCpu(pids: number[], fromUs: number, toUs: number): Promise<{ node
   });
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—';
 
 /**
  * The table: aggregate deliveries/s, CPU and µs per delivery per node, and

@@ -27,7 +27,8 @@ export function busEvent(seq: number, type = 'bus.test'): HeraldEvent {
 /** A store stand-in for settling: what it holds is returned, the rest is given up. */
 function storeOf(events: HeraldEvent[]) {
   const bySeq = new Map(events.map((e) => [e.seq, e]));
-  return async (fromSeq: number, toSeq: number) => [...bySeq.values()].filter((e) => e.seq >= fromSeq && e.seq <= toSeq).sort((a, b) => a.seq - b.seq);
+  return async (fromSeq: number, toSeq: number) =>
+    [...bySeq.values()].filter((e) => e.seq >= fromSeq && e.seq <= toSeq).sort((a, b) => a.seq - b.seq);
 }
 
 /** Resolves once `received` holds `count` seqs (or rejects after a bound, listing what came). */

@@ -26,7 +26,12 @@ export function testRedisUrl(prefix: string, base = TEST_REDIS_URL): string {
 
 /** Resolves to why Redis cannot be used, or undefined when it answers. In CI a missing Redis fails the tests instead. */
 export async function redisSkipReason(): Promise<string | undefined> {
-  const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
+  const client = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3_000,
+  });
   client.on('error', () => undefined);
   let reason: string | undefined;
   try {

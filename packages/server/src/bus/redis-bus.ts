@@ -104,7 +104,9 @@ export class RedisBus implements Bus {
 
   abandon(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
-    this.writer.xadd(this.streamKey, 'MAXLEN', '~', this.maxEntries, '*', 'a', seqs.join(',')).catch((err: unknown) => this.noteDown(err as Error));
+    this.writer
+      .xadd(this.streamKey, 'MAXLEN', '~', this.maxEntries, '*', 'a', seqs.join(','))
+      .catch((err: unknown) => this.noteDown(err as Error));
   }
 
   async isHealthy(): Promise<boolean> {
@@ -124,9 +126,9 @@ export class RedisBus implements Bus {
     let lastId = '0-0';
     while (!this.isStopped) {
       try {
-        const reply = (await this.reader.xread('COUNT', READ_BATCH, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.streamKey, lastId)) as
-          | Array<[string, Array<[string, string[]]>]>
-          | null;
+        const reply = (await this.reader.xread('COUNT', READ_BATCH, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.streamKey, lastId)) as Array<
+          [string, Array<[string, string[]]>]
+        > | null;
         this.lastReadOk = true;
         if (this.wasDown) {
           this.wasDown = false;

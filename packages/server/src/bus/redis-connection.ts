@@ -65,7 +65,12 @@ function redact(spec: string): string {
  * command timeout) and reconnects on its own, so callers are refused within
  * a second of an outage and served again soon after it ends.
  */
-export function connectRedis(target: RedisTarget, role: string, onError: (err: Error) => void, options: { isBlocking?: boolean } = {}): Redis {
+export function connectRedis(
+  target: RedisTarget,
+  role: string,
+  onError: (err: Error) => void,
+  options: { isBlocking?: boolean } = {},
+): Redis {
   const client = new Redis({
     ...target.options,
     connectionName: `herald-${role}`,

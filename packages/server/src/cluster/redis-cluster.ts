@@ -69,7 +69,9 @@ export class RedisCluster implements Cluster {
     await this.subscriber.subscribe(this.channel, `${this.channel}:${this.nodeId}`);
     await this.heartbeat();
     this.timer = setInterval(() => {
-      this.heartbeat().catch((err: unknown) => this.deps.logger?.warn({ err: (err as Error).message }, 'could not renew this node in Redis'));
+      this.heartbeat().catch((err: unknown) =>
+        this.deps.logger?.warn({ err: (err as Error).message }, 'could not renew this node in Redis'),
+      );
     }, this.deps.heartbeatIntervalMs);
     this.timer.unref();
   }
@@ -77,7 +79,11 @@ export class RedisCluster implements Cluster {
   private async heartbeat(): Promise<void> {
     if (!this.self) return;
     const info: NodeInfo = { ...this.self(), last_heartbeat: new Date().toISOString() };
-    await this.deps.redis.multi().set(this.nodeKey(this.nodeId), JSON.stringify(info), 'PX', this.deps.nodeTimeoutMs).sadd(this.nodesKey, this.nodeId).exec();
+    await this.deps.redis
+      .multi()
+      .set(this.nodeKey(this.nodeId), JSON.stringify(info), 'PX', this.deps.nodeTimeoutMs)
+      .sadd(this.nodesKey, this.nodeId)
+      .exec();
   }
 
   /** @throws HeraldError `bus_unavailable` while Redis is unreachable. */

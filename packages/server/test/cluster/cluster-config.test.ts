@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../../src/bus/redis-bus.contract-fixture.js';
-import { TEST_POSTGRES_URL, dropSchema, postgresSkipReason, randomSchemaName } from '../../src/store/postgres-event-store.contract-fixture.js';
+import {
+  TEST_POSTGRES_URL,
+  dropSchema,
+  postgresSkipReason,
+  randomSchemaName,
+} from '../../src/store/postgres-event-store.contract-fixture.js';
 import { startTestServer } from '../helpers.js';
 import { freePort } from './cluster-harness.js';
 

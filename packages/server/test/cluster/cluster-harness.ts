@@ -96,7 +96,9 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     for (;;) {
       const ok = await new Promise<boolean>((resolve) => {
@@ -243,7 +245,11 @@ export async function publishHttp(
  * ascending seq, each with the seq it was acknowledged with, and nothing the
  * store lacks. Returns a description of the first violation, or undefined.
  */
-export function checkDelivery(received: Array<Record<string, unknown>>, acked: Map<string, number>, stored: Map<string, number>): string | undefined {
+export function checkDelivery(
+  received: Array<Record<string, unknown>>,
+  acked: Map<string, number>,
+  stored: Map<string, number>,
+): string | undefined {
   let last = 0;
   const seen = new Set<string>();
   for (const e of received) {

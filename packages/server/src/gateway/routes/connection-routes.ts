@@ -44,7 +44,9 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: ConnectionR
       requireAdmin(req, 'connections');
       const answers = await cluster.ask<ConnectionDescription[]>('connections', {});
       const connections: NodeConnection[] = answers.flatMap(({ node_id, answer }) => answer.map((c) => ({ ...c, node_id })));
-      const nodes = answers.map(({ node_id, answer }) => ({ node_id, connections: answer.length })).sort((a, b) => a.node_id.localeCompare(b.node_id));
+      const nodes = answers
+        .map(({ node_id, answer }) => ({ node_id, connections: answer.length }))
+        .sort((a, b) => a.node_id.localeCompare(b.node_id));
       return { count: connections.length, connections, presence: presenceOf(connections), nodes };
     },
   );
@@ -62,8 +64,12 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: ConnectionR
       const { id } = req.params as { id: string };
       // Here first; otherwise the node that holds it closes it.
       const isClosed =
-        deps.ws.disconnect(id, identity) || (await cluster.ask<boolean>('close', { id, by: identity })).some(({ answer }) => answer === true);
-      if (!isClosed) throw new HeraldError('not_found', `no connection "${id.slice(0, 40)}" on any node; GET /api/connections lists them`, { path: 'id' });
+        deps.ws.disconnect(id, identity) ||
+        (await cluster.ask<boolean>('close', { id, by: identity })).some(({ answer }) => answer === true);
+      if (!isClosed)
+        throw new HeraldError('not_found', `no connection "${id.slice(0, 40)}" on any node; GET /api/connections lists them`, {
+          path: 'id',
+        });
       return reply.code(202).send({ closed: id, code: 4503 });
     },
   );
