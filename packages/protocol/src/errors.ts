@@ -21,7 +21,8 @@ export const ERROR_CODES = Object.freeze({
   token_expiring: 'Notice: the token expires soon (details.expires_at); send a fresh one.',
   unsupported_media_type: 'The HTTP body has a content type Herald does not read.',
   store_unavailable: 'The event store cannot take writes now; nothing was acknowledged. Retry with the same ids after details.retry_after_ms (HTTP Retry-After).',
-  bus_unavailable: 'The cluster bus (Redis) is unreachable; nothing was acknowledged. Retry after details.retry_after_ms (the Retry-After header over HTTP).',
+  bus_unavailable:
+    'The cluster could not order the events: its bus (Redis) is unreachable, or the other nodes gave up waiting for this publish. Nothing was acknowledged; retry after details.retry_after_ms (the Retry-After header over HTTP).',
   not_ready: 'The server is starting or stopping.',
   internal_error: 'An unexpected server error; the request had no effect that was acknowledged.',
 } as const);

@@ -189,6 +189,11 @@ ORDER BY ord
 ON CONFLICT (id) DO NOTHING`;
 }
 
+/** A seq of the append was settled as empty by another node (see `PostgresEventStore.settle`). */
+function isSettledSeqConflict(err: unknown): boolean {
+  return isConstraintError(err) && (err as { constraint?: unknown }).constraint === 'seq_claims_pkey';
+}
+
 /** SQLSTATE class 23: a unique, check or other integrity constraint refused the rows. */
 export function isConstraintError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
@@ -199,9 +204,15 @@ export function isConstraintError(err: unknown): boolean {
 export function storeError(err: unknown): HeraldError {
   const code = (err as { code?: unknown } | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
-  const wrapped = isConstraintError(err)
-    ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
-    : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
+  const wrapped = isSettledSeqConflict(err)
+    ? // The other nodes gave these seqs up while this append waited: nothing was stored, a retry gets new seqs.
+      new HeraldError('bus_unavailable', 'the cluster gave up waiting for these events while the store was slow; nothing was acknowledged, try again', {
+        sqlstate: code,
+        retry_after_ms: 1_000,
+      })
+    : isConstraintError(err)
+      ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
+      : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
   wrapped.cause = err;
   return wrapped;
 }
