@@ -244,7 +244,7 @@ describeBrowser('dashboard', () => {
     await page.locator(`.feed [data-seq="${seq}"]`).waitFor();
   });
 
-  it('shows live server metrics and the connections list', async () => {
+  it('shows live server metrics, the nodes and the connections list', async () => {
     const page = await open('view=system');
     const metrics = page.getByTestId('system-metrics');
     await metrics.waitFor();
@@ -255,6 +255,11 @@ describeBrowser('dashboard', () => {
     await expect.poll(published, { timeout: 10_000 }).toBeGreaterThan(before);
     const connections = await http(server, 'GET', '/api/connections');
     if (connections.status === 200) await page.getByRole('table', { name: 'Live connections' }).waitFor();
+    // One node, marked as the one that answered.
+    const nodes = page.getByRole('table', { name: 'Nodes' });
+    await nodes.waitFor();
+    expect(await nodes.locator('tbody tr').count()).toBe(1);
+    expect(await nodes.locator('tbody').textContent()).toContain('(this node)');
   });
 
   it('pauses and resumes the live feed without losing events', async () => {

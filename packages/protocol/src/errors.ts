@@ -21,6 +21,8 @@ export const ERROR_CODES = Object.freeze({
   token_expiring: 'Notice: the token expires soon (details.expires_at); send a fresh one.',
   unsupported_media_type: 'The HTTP body has a content type Herald does not read.',
   store_unavailable: 'The event store cannot take writes now; nothing was acknowledged. Retry with the same ids after details.retry_after_ms (HTTP Retry-After).',
+  bus_unavailable:
+    'The cluster could not order the events: its bus (Redis) is unreachable, or the other nodes gave up waiting for this publish. Nothing was acknowledged; retry after details.retry_after_ms (the Retry-After header over HTTP).',
   not_ready: 'The server is starting or stopping.',
   internal_error: 'An unexpected server error; the request had no effect that was acknowledged.',
   unknown_tool: 'call named a tool that does not exist; the message lists the tools there are.',
@@ -89,6 +91,7 @@ export function httpStatusFor(code: ErrorCode | string): number {
     case 'limit_exceeded':
       return 429;
     case 'store_unavailable':
+    case 'bus_unavailable':
     case 'not_ready':
     case 'upstream_unavailable':
       return 503;

@@ -1,6 +1,5 @@
 // Composition root: the one place that builds concrete modules and owns
 // start and stop order.
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { HeraldEvent } from '@herald/protocol';
@@ -11,6 +10,15 @@ import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { StaticTokenAuthenticator, parseApiKey } from './auth/static-token-authenticator.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import { MemorySeqSource } from './bus/memory-seq-source.js';
+import { RedisBus } from './bus/redis-bus.js';
+import { parseRedisUrl } from './bus/redis-connection.js';
+import { RedisSeqSource } from './bus/redis-seq-source.js';
+import type { SeqSource } from './bus/seq-source.js';
+import { isSeqFence } from './store/seq-fence.js';
+import type { Cluster } from './cluster/cluster.js';
+import { LocalCluster } from './cluster/local-cluster.js';
+import { RedisCluster, defaultNodeId } from './cluster/redis-cluster.js';
 import type { HeraldConfig } from './config/config-schema.js';
 import { ConfigError } from './errors/herald-error.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -149,9 +157,28 @@ async function checkConfigWebhooks(config: HeraldConfig, logger: Logger): Promis
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
-function buildBus(config: HeraldConfig): Bus {
-  if (config.bus === 'memory') return new MemoryBus();
-  throw new ConfigError([`bus = "${config.bus.split('@').pop()}": this build supports "memory" (Redis support is planned)`]);
+/** Seqs a starting node settles below the store's highest, so appends still in flight elsewhere are decided before it serves replays. */
+const START_SETTLE_SEQS = 10_000;
+
+/**
+ * The bus and the seq source: a local counter with the memory bus; in a
+ * cluster, the Redis counter and stream, with gaps settled from the shared
+ * store (which must be PostgreSQL: a per-node SQLite file is no shared log).
+ */
+async function buildBus(config: HeraldConfig, store: EventStore, logger: Logger): Promise<{ bus: Bus; seqs: SeqSource; afterSeq: number }> {
+  const afterSeq = await store.lastSeq();
+  if (config.bus === 'memory') return { bus: new MemoryBus(), seqs: new MemorySeqSource(afterSeq), afterSeq };
+  if (!config.bus.startsWith('redis://') && !config.bus.startsWith('rediss://')) {
+    throw new ConfigError([`bus = "${config.bus.split('@').pop()}": use "memory" or redis://host:6379/0?prefix=herald`]);
+  }
+  const target = parseRedisUrl(config.bus);
+  if (!isSeqFence(store)) {
+    throw new ConfigError([`bus = ${target.description}: several nodes need one shared store; set HERALD_STORE=postgres://… (the store is ${store.description})`]);
+  }
+  await store.settle(Math.max(1, afterSeq - START_SETTLE_SEQS + 1), afterSeq);
+  const bus = new RedisBus({ target, settle: (from, to) => store.settle(from, to), gapTimeoutMs: config.cluster.gapTimeoutMs, logger });
+  const seqs = new RedisSeqSource({ redis: bus.redis, target, storeLastSeq: () => store.lastSeq() });
+  return { bus, seqs, afterSeq };
 }
 
 function buildAuthenticator(config: HeraldConfig, adminToken: string): AuthenticatorChain {
@@ -180,10 +207,25 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const auth = new CachingAuthenticator(buildAuthenticator(config, admin.token));
   const authenticate = (token: string) => auth.authenticate(token);
   const store = options.store ?? buildStore(config, dataDir, logger);
-  const bus = buildBus(config);
   const webhookDefinitions = definitionsFromConfig(config.webhooks);
   await checkConfigWebhooks(config, logger);
   await store.open();
+  const { bus, seqs, afterSeq } = await buildBus(config, store, logger).catch(async (err: unknown) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  });
+  const nodeId = config.cluster.nodeId ?? defaultNodeId(hostname(), process.pid);
+  const cluster: Cluster =
+    bus instanceof RedisBus
+      ? new RedisCluster({
+          nodeId,
+          redis: bus.redis,
+          target: parseRedisUrl(config.bus),
+          heartbeatIntervalMs: config.cluster.heartbeatIntervalMs,
+          nodeTimeoutMs: config.cluster.nodeTimeoutMs,
+          logger,
+        })
+      : new LocalCluster(nodeId);
   const kvStore = buildKvStore(config, dataDir, logger);
   await kvStore.open();
   const webhookStore = buildWebhookStore(config, dataDir, logger);
@@ -200,8 +242,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
     isStoreWritable: (): boolean => publisher.storeState.isWritable,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, buffer, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
-  await publisher.init();
+  const publisher = new Publisher({ registry: eventRegistry, store, bus, seqs, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
   const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });
@@ -213,15 +254,27 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     publish: publishAsSystem,
     resolver: eventRegistry,
     settings: config.webhookDelivery,
-    nodeId: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    nodeId,
     logger,
     lastSeq: () => store.lastSeq(),
   });
-  await bus.start((event: HeraldEvent, json: string) => {
-    hub.dispatch(event, json);
-    // Webhooks read the log itself; this only tells them to look.
-    dispatcher.nudge(event.seq);
-  });
+  // Every event on the bus is durable and comes in seq order: it joins the replay buffer, then fans out.
+  try {
+    await bus.start((event: HeraldEvent, json: string) => {
+      buffer.push({ event, json });
+      hub.dispatch(event, json);
+      // Webhooks read the log itself; this only tells them to look.
+      dispatcher.nudge(event.seq);
+    }, afterSeq);
+    // A new deployment's counter starts above the store before the first publish.
+    if (seqs instanceof RedisSeqSource) await seqs.seed();
+  } catch (err) {
+    // Redis unreachable at start: nothing is left open behind the error.
+    await bus.stop().catch(() => undefined);
+    metrics.stop();
+    await Promise.all([store.close(), kvStore.close(), webhookStore.close()].map((p) => p.catch(() => undefined)));
+    throw err;
+  }
   await dispatcher.start(webhookDefinitions);
   const webhookAdmin = new WebhookAdmin({ dispatcher, events: store, send: (request) => sender.send(request), allowPrivate: config.webhookDelivery.allowPrivate });
   const history = new HistoryService({ store, resolver: eventRegistry, limits: config.limits });
@@ -333,7 +386,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   });
   const ws = new WsEndpoint({ config, hub, router, registry, metrics, audit, logger, version: VERSION, authenticate, headSeq: () => publisher.headSeq, hooks });
   ws.attach(app.server);
-  registerConnectionRoutes(app, { registry, hub, ws });
+  registerConnectionRoutes(app, { registry, hub, ws, cluster });
   registerKvRoutes(app, { calls, tools });
   registerAgentRoutes(app, { calls, tools, agents });
   registerMcpRoutes(app, { mcp, tools, calls });
@@ -347,6 +400,14 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
+  await cluster.start(() => ({
+    node_id: nodeId,
+    url: httpUrl,
+    version: VERSION,
+    started_at: new Date(startedAtMs).toISOString(),
+    connections: registry.size,
+    delivered_seq: bus.deliveredSeq,
+  }));
   isReady = true;
 
   const timers: NodeJS.Timeout[] = [];
@@ -380,6 +441,7 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
       for (const t of timers) clearInterval(t);
       calls.stop();
       await mcp.stop();
+      await cluster.stop();
       await ws.stop();
       await app.close();
       publisher.stop();

@@ -39,6 +39,27 @@ describe('GET /api/connections', () => {
   });
 });
 
+describe('GET /api/nodes', () => {
+  it('lists the one node of a single-node deployment with its connections and delivered seq', async () => {
+    server = await startTestServer({ cluster: { nodeId: 'solo' } });
+    const c = await TestClient.connect(server.wsUrl);
+    await c.waitFor((m) => m.type === 'connected');
+    const published = await http(server, 'POST', '/api/events', { type: 'nodes.test' });
+    const r = await http(server, 'GET', '/api/nodes');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ count: 1, self: 'solo' });
+    expect(r.body.nodes[0]).toMatchObject({ node_id: 'solo', url: server.httpUrl, connections: 1, delivered_seq: published.body.seqs[0] });
+    expect((await http(server, 'GET', '/api/connections')).body.nodes).toEqual([{ node_id: 'solo', connections: 1 }]);
+    c.close();
+  });
+
+  it('is refused to an identity without the admin permission', async () => {
+    server = await startTestServer({ apiKeys: ['svc:svc-key-0123456789abcdef:publish:*'] });
+    const r = await http(server, 'GET', '/api/nodes', undefined, { token: 'svc-key-0123456789abcdef' });
+    expect(r.status).toBe(403);
+  });
+});
+
 describe('DELETE /api/connections/:id', () => {
   it('closes the connection with 4503 and records who did it', async () => {
     server = await startTestServer({ lifecycleEvents: true, connectionEvents: true });

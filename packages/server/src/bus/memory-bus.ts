@@ -1,17 +1,30 @@
 import type { HeraldEvent } from '@herald/protocol';
-import type { Bus } from './bus.js';
+import type { Bus, BusListener } from './bus.js';
 
 /** The single-node bus: a publish is delivered synchronously to this node. */
 export class MemoryBus implements Bus {
   readonly description = 'memory';
-  private onEvent: ((event: HeraldEvent, json: string) => void) | undefined;
+  private listener: BusListener | undefined;
+  private delivered = 0;
 
-  async start(onEvent: (event: HeraldEvent, json: string) => void): Promise<void> {
-    this.onEvent = onEvent;
+  async start(listener: BusListener, afterSeq: number): Promise<void> {
+    this.listener = listener;
+    this.delivered = afterSeq;
+  }
+
+  get deliveredSeq(): number {
+    return this.delivered;
   }
 
   publish(event: HeraldEvent, json: string): void {
-    this.onEvent?.(event, json);
+    // One node publishes in seq order, so order holds without a buffer; a repeat is dropped.
+    if (!this.listener || event.seq <= this.delivered) return;
+    this.delivered = event.seq;
+    this.listener(event, json);
+  }
+
+  abandon(): void {
+    // Nothing waits for a seq on one node: later seqs are delivered as they come.
   }
 
   async isHealthy(): Promise<boolean> {
@@ -19,6 +32,6 @@ export class MemoryBus implements Bus {
   }
 
   async stop(): Promise<void> {
-    this.onEvent = undefined;
+    this.listener = undefined;
   }
 }

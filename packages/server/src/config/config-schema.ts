@@ -182,6 +182,18 @@ export const webhookDeliverySchema = z.strictObject({
   gapGraceMs: nonNegativeInt('ms').default(2_000),
 });
 
+/** How the nodes of a cluster (a Redis bus) keep in touch. */
+export const clusterSchema = z.strictObject({
+  /** This node's name in `GET /api/nodes`; default `<hostname>-<pid>-<random>`. Must be unique in the deployment. */
+  nodeId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -').optional(),
+  /** How long an event waits for the seqs before it, ms, before the gap is settled from the store. */
+  gapTimeoutMs: positiveInt('ms').default(2_000),
+  /** How often a node renews its entry in Redis, ms. */
+  heartbeatIntervalMs: positiveInt('ms').default(3_000),
+  /** A node that has not renewed its entry for this long leaves `GET /api/nodes`, ms. */
+  nodeTimeoutMs: positiveInt('ms').default(10_000),
+});
+
 export const configSchema = z.strictObject({
   /** Address to listen on. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -220,6 +232,7 @@ export const configSchema = z.strictObject({
   logFormat: z.enum(['pretty', 'json'], { error: 'must be "pretty" or "json"' }).optional(),
   limits: limitsSchema.default(limitsSchema.parse({})),
   retention: storeRetentionSchema.default(storeRetentionSchema.parse({})),
+  cluster: clusterSchema.default(clusterSchema.parse({})),
   /** Events kept in memory for fast replay, newest last. */
   replayBufferEvents: positiveInt('events').default(20_000),
   /** How often the `metrics` system event is published, ms; 0 disables. */

@@ -66,6 +66,12 @@ const WEBHOOK_DELIVERY_MEANINGS: Record<Exclude<keyof typeof DEFAULTS.webhookDel
   gapGraceMs: 'how long webhooks wait for a seq missing from the log before passing over it, ms',
 };
 
+const CLUSTER_MEANINGS: Record<Exclude<keyof typeof DEFAULTS.cluster, 'nodeId'>, string> = {
+  gapTimeoutMs: 'how long an event waits for a missing seq before the gap is settled from the store, ms',
+  heartbeatIntervalMs: 'how often a node renews its entry in Redis, ms',
+  nodeTimeoutMs: 'a node silent this long leaves GET /api/nodes, ms',
+};
+
 /** `maxPayloadBytes` -> `MAX_PAYLOAD_BYTES` */
 export function screamingSnake(camel: string): string {
   return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -91,7 +97,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_DATA_DIR', 'dataDir', 'string', DEFAULTS.dataDir, 'SQLite file and generated admin token', { flag: '--data-dir' }),
   server('HERALD_STORE', 'store', 'string', 'sqlite:<data dir>/herald.db', 'event store: sqlite:<file>, sqlite::memory: or postgres://…', { flag: '--store' }),
   server('HERALD_SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'string', DEFAULTS.sqliteSynchronous, 'SQLite durability: normal (survives a crash) or full (fsync every commit)'),
-  server('HERALD_BUS', 'bus', 'string', DEFAULTS.bus, 'event bus between nodes: memory (one node; a Redis bus for clusters is not built yet)', { flag: '--bus' }),
+  server('HERALD_BUS', 'bus', 'string', DEFAULTS.bus, 'event bus between nodes: memory (one node) or redis://host:6379/0?prefix=herald (a cluster; needs a postgres:// store)', { flag: '--bus' }),
   server('HERALD_ADMIN_TOKEN', 'adminToken', 'string', 'generated into <data dir>/admin-token', 'bearer token with every permission (16+ characters)', { flag: '--admin-token', isSecret: true }),
   server('HERALD_API_KEYS', 'apiKeys', 'apiKeys', 'none', 'publisher keys name:key[:permission,…], separated by ";" or newlines (a plain name:key,name:key list also works)', { isSecret: true }),
   server('HERALD_JWT_SECRET', 'jwt.secret', 'string', 'none', 'HS256 secret (32+ characters)', { isSecret: true }),
@@ -118,6 +124,10 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
   server('HERALD_MCP_MAX_ARGUMENTS_BYTES', 'mcp.maxArgumentsBytes', 'integer', DEFAULTS.mcp.maxArgumentsBytes, 'largest arguments of one MCP tool call, bytes of JSON (the servers themselves go in the config file: mcp.servers)'),
   ...Object.entries(LIMIT_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_LIMITS_${screamingSnake(key)}`, `limits.${key}`, 'integer', DEFAULTS.limits[key as keyof LimitsConfig], meaning),
+  ),
+  server('HERALD_NODE_ID', 'cluster.nodeId', 'string', '<hostname>-<pid>-<random>', 'this node\'s name in GET /api/nodes; unique in the cluster'),
+  ...Object.entries(CLUSTER_MEANINGS).map(([key, meaning]) =>
+    server(`HERALD_CLUSTER_${screamingSnake(key)}`, `cluster.${key}`, 'integer', DEFAULTS.cluster[key as keyof typeof CLUSTER_MEANINGS], meaning),
   ),
   ...Object.entries(RETENTION_MEANINGS).map(([key, meaning]) =>
     server(`HERALD_RETENTION_${screamingSnake(key)}`, `retention.${key}`, 'integer', DEFAULTS.retention[key as keyof typeof DEFAULTS.retention], meaning),

@@ -89,23 +89,30 @@ export class ConnectionRegistry {
   }
 
   presence(): Presence {
-    const users = new Map<string, { user: string; org: string | null; connections: number }>();
-    for (const c of this.byId.values()) {
-      if (!c.isAuthenticated) continue;
-      const key = `${c.identity.id}\u0000${c.org ?? ''}`;
-      const u = users.get(key) ?? { user: c.identity.id, org: c.org ?? null, connections: 0 };
-      u.connections++;
-      users.set(key, u);
-    }
-    const orgs = new Map<string | null, { org: string | null; users: number; connections: number }>();
-    for (const u of users.values()) {
-      const o = orgs.get(u.org) ?? { org: u.org, users: 0, connections: 0 };
-      o.users++;
-      o.connections += u.connections;
-      orgs.set(u.org, o);
-    }
-    return { users: [...users.values()], orgs: [...orgs.values()] };
+    const described = [...this.byId.values()]
+      .filter((c) => c.isAuthenticated)
+      .map((c) => ({ user: c.identity.id, org: c.org ?? null }));
+    return presenceOf(described);
   }
+}
+
+/** Connections per user and org, from connection descriptions (one node's, or every node's). */
+export function presenceOf(connections: ReadonlyArray<Pick<ConnectionDescription, 'user' | 'org'>>): Presence {
+  const users = new Map<string, { user: string; org: string | null; connections: number }>();
+  for (const c of connections) {
+    const key = `${c.user}\u0000${c.org ?? ''}`;
+    const u = users.get(key) ?? { user: c.user, org: c.org, connections: 0 };
+    u.connections++;
+    users.set(key, u);
+  }
+  const orgs = new Map<string | null, { org: string | null; users: number; connections: number }>();
+  for (const u of users.values()) {
+    const o = orgs.get(u.org) ?? { org: u.org, users: 0, connections: 0 };
+    o.users++;
+    o.connections += u.connections;
+    orgs.set(u.org, o);
+  }
+  return { users: [...users.values()], orgs: [...orgs.values()] };
 }
 
 function bump(map: Map<string, number>, key: string, delta: number): void {

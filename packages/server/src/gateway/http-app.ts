@@ -123,7 +123,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HeraldError) {
-      // rate_limited and store_unavailable say when to come back; HTTP clients read it from Retry-After.
+      // rate_limited, store_unavailable and bus_unavailable say when to come back; HTTP clients read it from Retry-After.
       const retryAfterMs = err.details?.retry_after_ms;
       if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
       return sendError(reply, err.code, err.message, err.details);

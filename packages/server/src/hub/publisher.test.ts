@@ -2,6 +2,7 @@ import type { HeraldEvent } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../auth/identity.js';
 import { MemoryBus } from '../bus/memory-bus.js';
+import { MemorySeqSource } from '../bus/memory-seq-source.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { EventRegistry } from '../registry/event-registry.js';
 import { SqliteEventStore } from '../store/sqlite-event-store.js';
@@ -54,18 +55,21 @@ describe('Publisher', () => {
     await store.open();
     const bus = new MemoryBus();
     const seen: HeraldEvent[] = [];
-    await bus.start((event) => seen.push(event));
     const buffer = new ReplayBuffer(100);
+    // As Herald wires it: what the bus delivers joins the replay buffer.
+    await bus.start((event, json) => {
+      buffer.push({ event, json });
+      seen.push(event);
+    }, 0);
     const refused = { count: 0 };
     const publisher = new Publisher({
       registry: new EventRegistry(),
       store,
       bus,
-      buffer,
+      seqs: new MemorySeqSource(await store.lastSeq()),
       metrics: { recordPublished: () => undefined, recordDispatchNs: () => undefined, recordRefused: (n) => (refused.count += n) },
       maxBatchEvents: 100,
     });
-    await publisher.init();
     stops.push(() => publisher.stop(), () => store.close());
     const publish = (...ids: string[]) => publisher.publish(ADMIN, ids.map((id) => ({ id, type: 'unit.test' })), { isBatch: true });
     return { store, seen, buffer, publisher, publish, refused };

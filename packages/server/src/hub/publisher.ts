@@ -3,10 +3,10 @@ import type { Identity } from '../auth/identity.js';
 import { isAdmin } from '../auth/identity.js';
 import { can } from '../auth/permissions.js';
 import type { Bus } from '../bus/bus.js';
+import type { SeqSource } from '../bus/seq-source.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { EventRegistry } from '../registry/event-registry.js';
 import type { EventStore } from '../store/event-store.js';
-import type { ReplayBuffer } from './replay-buffer.js';
 import { InOrderDelivery, type PendingBatch, pendingBatch } from './in-order-delivery.js';
 import { RecentIds } from './recent-ids.js';
 import { StoreOutage, type StoreState } from './store-outage.js';
@@ -36,6 +36,16 @@ export interface PublisherMetrics {
 
 type Draft = Omit<EventDraft, 'id'> & { id?: string };
 
+/** What `sequenceBatch` decided for a batch's drafts (undefined: all new), and its seqs to come. */
+interface Reserved {
+  decisions: Decision[] | undefined;
+  firstSeq: Promise<number>;
+}
+
+type Decision = { kind: 'fresh' } | { kind: 'known'; seq: number; pending: PendingBatch | undefined } | { kind: 'repeat'; of: number };
+
+const FRESH: Decision = { kind: 'fresh' };
+
 /** True when an append failed for a reason that will not pass by itself: nothing of it was stored. */
 function isRefusal(err: unknown): boolean {
   return err instanceof HeraldError && err.code !== 'store_unavailable';
@@ -43,9 +53,10 @@ function isRefusal(err: unknown): boolean {
 
 /**
  * The event's path up to the bus: validate, authorise, de-duplicate, assign
- * id and seq, append to the store, and only once the append is durable push
- * the events to the replay buffer and hand them to the bus, in seq order
- * across concurrent publishes; the returned promise resolves after that.
+ * id and seq (from the seq source: this node's counter, or the cluster's),
+ * append to the store, and only once the append is durable hand the events
+ * to the bus, in seq order across concurrent publishes; the bus feeds the
+ * replay buffer and the hub. The returned promise resolves after that.
  * Nobody, live or replaying, sees an event the log lacks.
  *
  * When an append fails or its outcome is unknown, its batch and every later
@@ -55,8 +66,6 @@ function isRefusal(err: unknown): boolean {
  * seq keeps naming the event it was given to.
  */
 export class Publisher {
-  private assignedSeq = 0;
-  private deliveredSeq = 0;
   private readonly known = new RecentIds(RECENT_IDS);
   /** Ids of events sequenced but not yet delivered, with their batch. */
   private readonly inFlight = new Map<string, { seq: number; batch: PendingBatch }>();
@@ -71,7 +80,7 @@ export class Publisher {
       registry: EventRegistry;
       store: EventStore;
       bus: Bus;
-      buffer: ReplayBuffer;
+      seqs: SeqSource;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
       logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -80,18 +89,13 @@ export class Publisher {
     this.outage = new StoreOutage({ recover: () => this.rewriteHeld(), logger: deps.logger, storeName: deps.store.description });
   }
 
-  /** Reads the highest seq from the store; call once before publishing. */
-  async init(): Promise<void> {
-    this.assignedSeq = await this.deps.store.lastSeq();
-    this.deliveredSeq = this.assignedSeq;
-  }
-
   /**
-   * The newest seq delivered: every event up to it is durable and has been
-   * handed to the bus. Welcome and replay hand-over use it.
+   * The newest seq this node has delivered (its own events and, in a
+   * cluster, every node's): every event up to it is durable and in the
+   * replay buffer. Welcome and replay hand-over use it.
    */
   get headSeq(): number {
-    return this.deliveredSeq;
+    return this.deps.bus.deliveredSeq;
   }
 
   /** Whether the store takes writes, and why not. */
@@ -122,15 +126,26 @@ export class Publisher {
     const drafts = items.map((raw, i) => this.validate(identity, raw, options.isBatch ? `events[${i}]` : '', options.defaultSource));
     this.refuseDuringOutage(items.length);
     // Publishes are sequenced in the order they arrive, even when one waits for the duplicate check.
-    const turn = this.sequencing.then(() => this.sequenceBatch(drafts));
+    const written = this.assigning;
+    const turn = this.sequencing.then(() => this.sequenceBatch(drafts, written));
     this.sequencing = turn.then(
       () => undefined,
       () => undefined,
     );
-    const { result, waits } = await turn;
+    // Seqs are taken in arrival order without waiting for the previous take's answer (the
+    // counter answers in order); events are built and written strictly in that same order.
+    const assigned = this.assigning.then(() => turn).then((reserved) => this.assign(drafts, reserved));
+    this.assigning = assigned.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { result, waits } = await assigned;
     for (const wait of waits) await wait;
     return result;
   }
+
+  /** Batches whose seqs are taken but whose events are not yet built and written, chained in seq order. */
+  private assigning: Promise<void> = Promise.resolve();
 
   private refuseDuringOutage(count: number): void {
     const refusal = this.outage.refusal();
@@ -139,7 +154,15 @@ export class Publisher {
     throw refusal;
   }
 
-  private async sequenceBatch(drafts: Draft[]): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+  /**
+   * Decides which events are new and asks for their seqs, in arrival order.
+   * A batch naming its own ids first waits for every batch before it to be
+   * written, so that an id published twice at once is recognised; its
+   * decisions are fixed here and `assign` follows them.
+   */
+  private async sequenceBatch(drafts: Draft[], earlierWritten: Promise<void>): Promise<Reserved> {
+    const hasIds = drafts.some((d) => d.id !== undefined);
+    if (hasIds) await earlierWritten;
     const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
     let stored: Map<string, number> | undefined;
     try {
@@ -149,28 +172,51 @@ export class Publisher {
       throw this.outage.unavailable(err, 'the duplicate check could not read the store');
     }
     this.refuseDuringOutage(drafts.length);
+    const decisions = hasIds ? this.decide(drafts, stored) : undefined;
+    const fresh = decisions ? decisions.filter((d) => d.kind === 'fresh').length : drafts.length;
+    const firstSeq = fresh > 0 ? this.deps.seqs.take(fresh) : Promise.resolve(0);
+    // Observed here so that a refusal is not reported unhandled before assign awaits it.
+    firstSeq.catch(() => this.deps.metrics.recordRefused(drafts.length));
+    return { decisions, firstSeq };
+  }
+
+  /** For each draft: new, already known (acknowledged, stored or in flight), or a repeat of an earlier draft of the batch. */
+  private decide(drafts: Draft[], stored: Map<string, number> | undefined): Decision[] {
+    const firstIndex = new Map<string, number>();
+    return drafts.map(({ id }, i): Decision => {
+      if (id === undefined) return { kind: 'fresh' };
+      const pending = this.inFlight.get(id);
+      const seq = this.known.get(id) ?? stored?.get(id) ?? pending?.seq;
+      if (seq !== undefined) return { kind: 'known', seq, pending: pending?.batch };
+      const earlier = firstIndex.get(id);
+      if (earlier !== undefined) return { kind: 'repeat', of: earlier };
+      firstIndex.set(id, i);
+      return { kind: 'fresh' };
+    });
+  }
+
+  /** Builds the batch's events on the seqs taken for it and writes them; runs in seq order. */
+  private async assign(drafts: Draft[], reserved: Reserved): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+    // Rejects with bus_unavailable while the cluster's counter is unreachable: nothing was taken or acknowledged.
+    let nextSeq = await reserved.firstSeq;
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
     const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
-    const mine = new Map<string, number>();
-    for (const draft of drafts) {
-      const id = draft.id;
-      const pending = id !== undefined ? this.inFlight.get(id) : undefined;
-      const seen = id !== undefined ? (this.known.get(id) ?? stored?.get(id) ?? mine.get(id) ?? pending?.seq) : undefined;
-      if (seen !== undefined) {
-        // Acknowledged again, but only once the first publish of it is durable.
-        if (pending) waits.add(pending.batch.outcome);
-        result.ids.push(id!);
-        result.seqs.push(seen);
-        result.duplicates.push(id!);
-        continue;
+    drafts.forEach((draft, i) => {
+      const decision = reserved.decisions?.[i] ?? FRESH;
+      if (decision.kind === 'fresh') {
+        const event = this.sequence(draft, nextSeq++);
+        fresh.push(event);
+        result.ids.push(event.id);
+        result.seqs.push(event.seq);
+        return;
       }
-      const event = this.sequence(draft);
-      mine.set(event.id, event.seq);
-      fresh.push(event);
-      result.ids.push(event.id);
-      result.seqs.push(event.seq);
-    }
+      // Acknowledged again, but only once the first publish of it is durable.
+      if (decision.kind === 'known' && decision.pending) waits.add(decision.pending.outcome);
+      result.ids.push(draft.id!);
+      result.seqs.push(decision.kind === 'known' ? decision.seq : result.seqs[decision.of]!);
+      result.duplicates.push(draft.id!);
+    });
     if (fresh.length > 0) waits.add(this.write(fresh));
     return { result, waits: [...waits] };
   }
@@ -193,8 +239,9 @@ export class Publisher {
 
   private onWriteFailed(batch: PendingBatch, err: unknown): void {
     if (isRefusal(err)) {
-      // Nothing of it was stored: its seqs stay unused and those behind it go on.
+      // Nothing of it was stored: its seqs stay unused, no node waits for them, and those behind it go on.
       for (const event of batch.events) this.inFlight.delete(event.id);
+      this.deps.bus.abandon(batch.events.map((e) => e.seq));
       batch.reject(err);
       this.delivery.remove(batch);
       return;
@@ -231,22 +278,21 @@ export class Publisher {
       if (outcome.status === 'fulfilled') this.delivery.markDurable(batch);
       else if (isRefusal(outcome.reason)) {
         for (const event of batch.events) this.inFlight.delete(event.id);
+        this.deps.bus.abandon(batch.events.map((e) => e.seq));
         this.delivery.remove(batch);
       } else isClear = false;
     });
     return isClear;
   }
 
-  /** Hands a durable batch to the replay buffer and the bus; called in seq order. */
+  /** Hands a durable batch to the bus (which feeds the replay buffer and the hub); called in seq order. */
   private deliver(batch: PendingBatch): void {
-    const { buffer, bus } = this.deps;
+    const { bus } = this.deps;
     const { events, jsons } = batch;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       this.known.remember(event.id, event.seq);
       this.inFlight.delete(event.id);
-      buffer.push({ event, json: jsons[i]! });
-      this.deliveredSeq = event.seq;
       try {
         bus.publish(event, jsons[i]!);
       } catch (err) {
@@ -289,8 +335,7 @@ export class Publisher {
     return draft;
   }
 
-  private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }): HeraldEvent {
-    const seq = ++this.assignedSeq;
+  private sequence(draft: Omit<EventDraft, 'id'> & { id?: string }, seq: number): HeraldEvent {
     const id = draft.id ?? this.newId();
     const type = draft.type;
     const category = this.deps.registry.categoryFor(type);

@@ -69,7 +69,7 @@ export interface EventStore {
    */
   history(query: HistoryQuery, predicate?: (event: HeraldEvent) => boolean): Promise<HistoryPage<HeraldEvent>>;
   stats(query: StatsQuery): Promise<EventStats>;
-  /** Number of events stored. */
+  /** Number of events stored: exact for small logs; a store may answer an estimate for a very large one (metrics read it often). */
   count(): Promise<number>;
   /** Size on disk in bytes, when known. */
   sizeBytes(): Promise<number | undefined>;

@@ -160,16 +160,38 @@ const COLUMNS = [
  * PostgreSQL's 65,535-parameter limit, and serialising is one native
  * `JSON.stringify` (pg's own array encoding measured several times slower).
  * `ORDER BY ord` keeps the first of two rows sharing an id, as the contract asks.
+ *
+ * The same statement claims each seq in `seq_claims`, whose primary key is
+ * the fence of a cluster: a node that gave up waiting for a seq claims it
+ * first (see `PostgresEventStore.settle`), and an append of that seq then
+ * fails with a unique violation instead of committing an event the other
+ * nodes already skipped. Writing a batch again whose first commit did land
+ * (its outcome was unknown) finds its own events there and passes.
  */
 export function insertRowsSql(schema: string): string {
   const names = COLUMNS.map(([name]) => name);
   const stored = names.filter((name) => name !== 'jsonb_text');
-  return `INSERT INTO ${schema}.events (${stored.join(', ')}, event)
+  return `WITH r AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
+    WITH ORDINALITY AS r(${names.join(', ')}, ord)
+), claimed AS (
+  INSERT INTO ${schema}.seq_claims (seq) SELECT seq FROM r ON CONFLICT (seq) DO NOTHING RETURNING seq
+), refused AS (
+  -- Claimed before, and not by this very event: claiming it again raises the unique violation.
+  INSERT INTO ${schema}.seq_claims (seq) SELECT r.seq FROM r
+  WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.seq = r.seq)
+    AND NOT EXISTS (SELECT 1 FROM ${schema}.events e WHERE e.seq = r.seq AND e.id = r.id)
+)
+INSERT INTO ${schema}.events (${stored.join(', ')}, event)
 SELECT ${stored.join(', ')}, COALESCE(jsonb_text, json)::jsonb
-FROM ROWS FROM (json_to_recordset($1::json) AS (${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}))
-  WITH ORDINALITY AS r(${names.join(', ')}, ord)
+FROM r
 ORDER BY ord
 ON CONFLICT (id) DO NOTHING`;
+}
+
+/** A seq of the append was settled as empty by another node (see `PostgresEventStore.settle`). */
+function isSettledSeqConflict(err: unknown): boolean {
+  return isConstraintError(err) && (err as { constraint?: unknown }).constraint === 'seq_claims_pkey';
 }
 
 /** SQLSTATE class 23: a unique, check or other integrity constraint refused the rows. */
@@ -182,9 +204,15 @@ export function isConstraintError(err: unknown): boolean {
 export function storeError(err: unknown): HeraldError {
   const code = (err as { code?: unknown } | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
-  const wrapped = isConstraintError(err)
-    ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
-    : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
+  const wrapped = isSettledSeqConflict(err)
+    ? // The other nodes gave these seqs up while this append waited: nothing was stored, a retry gets new seqs.
+      new HeraldError('bus_unavailable', 'the cluster gave up waiting for these events while the store was slow; nothing was acknowledged, try again', {
+        sqlstate: code,
+        retry_after_ms: 1_000,
+      })
+    : isConstraintError(err)
+      ? new HeraldError('internal_error', `the events conflict with stored ones (${message})`, { sqlstate: code })
+      : new HeraldError('store_unavailable', `the event store could not commit: ${message}`, { sqlstate: code });
   wrapped.cause = err;
   return wrapped;
 }

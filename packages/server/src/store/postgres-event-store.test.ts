@@ -96,7 +96,7 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       const again = await openStore();
       expect(await again.count()).toBe(1);
       const { rows } = await admin.query(`SELECT value FROM "${schema}".meta WHERE key = 'schema_version'`);
-      expect(rows).toEqual([{ value: '1' }]);
+      expect(rows).toEqual([{ value: '2' }]);
     });
 
     it('indexes the searched text with pg_trgm, and search uses that index once the planner prefers it', async () => {
@@ -260,6 +260,78 @@ describe.skipIf(skipReason !== undefined)(`PostgresEventStore${suffix}`, () => {
       const results = await Promise.allSettled([a!.append([makeEvent(1, { id: 'same' })]), b!.append([makeEvent(2, { id: 'same' })])]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       expect(await a!.count()).toBe(1);
+    });
+  });
+
+  describe('count', () => {
+    it('answers the planner estimate once the table passes 100,000 rows, instead of counting them', async () => {
+      const store = await openStore();
+      await admin.query(`
+        INSERT INTO "${schema}".events (seq, id, type, category, source, time, time_ms, severity, priority, data_at, data_chars, json, event)
+        SELECT n, 'bulk-' || n, 'bulk', 'bulk', 'test', '2026-01-01T00:00:00.000Z', 0, 'info', 'normal', 1, 2, '{}', '{}'::jsonb
+        FROM generate_series(1, 120000) AS n`);
+      await admin.query(`ANALYZE "${schema}".events`);
+      // Deleted after the statistics were taken: an exact count would see 110,000.
+      await admin.query(`DELETE FROM "${schema}".events WHERE seq <= 10000`);
+      expect(await store.count()).toBe(120_000);
+    });
+
+    it('counts exactly while the table is small', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2), makeEvent(3)]);
+      await admin.query(`ANALYZE "${schema}".events`);
+      await admin.query(`DELETE FROM "${schema}".events WHERE seq = 1`);
+      expect(await store.count()).toBe(2);
+    });
+  });
+
+  describe('settle', () => {
+    it('returns the stored events of a range and gives up the missing seqs for good', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2)]);
+      await store.append([makeEvent(4)]);
+      expect((await store.settle(1, 4)).map((e) => e.seq)).toEqual([1, 2, 4]);
+      // Seq 3 was settled as empty: an append that took it late fails instead of committing, and may be retried.
+      await expect(store.append([makeEvent(3)])).rejects.toMatchObject({ code: 'bus_unavailable', details: { retry_after_ms: 1000 } });
+      expect(await store.get(makeEvent(3).id)).toBeUndefined();
+      expect((await store.settle(3, 3)).map((e) => e.seq)).toEqual([]);
+      await store.append([makeEvent(5)]);
+      expect(await store.lastSeq()).toBe(5);
+    });
+
+    it('takes a batch written again after a commit whose outcome was unknown, storing nothing twice', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1), makeEvent(2)]);
+      await store.append([makeEvent(1), makeEvent(2)]);
+      expect(await store.count()).toBe(2);
+    });
+
+    it('counts a settled seq in lastSeq, so a re-seeded counter starts above it', async () => {
+      const store = await openStore();
+      await store.append([makeEvent(1)]);
+      await store.settle(2, 7);
+      expect(await store.lastSeq()).toBe(7);
+    });
+
+    it('waits for an append of the seq still in flight, and keeps its outcome', async () => {
+      const store = await openStore();
+      const other = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await other.connect();
+      try {
+        // Another node's transaction holds seq 1 (claimed, not yet committed).
+        await other.query('BEGIN');
+        await other.query(`INSERT INTO "${schema}".seq_claims (seq) VALUES (1)`);
+        let isRolledBack = false;
+        const settled = store.settle(1, 1).then((events) => ({ events, isRolledBack }));
+        await other.query('SELECT 1');
+        isRolledBack = true;
+        await other.query('ROLLBACK');
+        // The settle could finish only once that transaction ended; it then gave seq 1 up.
+        expect(await settled).toEqual({ events: [], isRolledBack: true });
+        await expect(store.append([makeEvent(1)])).rejects.toBeDefined();
+      } finally {
+        await other.end();
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { HeraldEvent, HistoryPage, HistoryQuery } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
 import type { EventStats, EventStore, RetentionPolicy, StatsQuery } from './event-store.js';
+import type { SeqFence } from './seq-fence.js';
 import { GroupCommit } from './group-commit.js';
 import { readStats } from './postgres-event-stats.js';
 import { type PostgresEventRow, insertRowsSql, isConstraintError, isStorableText, storeError, toRow } from './postgres-event-row.js';
@@ -33,6 +34,10 @@ const HISTORY_SCAN_CHUNK_ROWS = 5_000;
 const FIND_CHUNK_IDS = 1_000;
 /** How long `isHealthy` waits for its probe, in ms, so /health answers while the server is unreachable. */
 const HEALTH_TIMEOUT_MS = 2_000;
+/** Above this many rows (the planner's estimate), `count` answers the estimate instead of scanning the table. */
+const EXACT_COUNT_MAX_ROWS = 100_000;
+/** Most seqs one `settle` may decide, so a wild range cannot write millions of claims. */
+const SETTLE_MAX_SEQS = 100_000;
 /** How long taking a new connection may wait, in ms; pg's default is to wait forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -76,7 +81,7 @@ function describe(connectionString: string, schema: string): string {
  * await store.open();
  * await store.append([event]); // durable here
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, SeqFence {
   readonly description: string;
   /** Diagnostic: transactions committed by `append` since `open`. */
   commits = 0;
@@ -141,13 +146,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Highest seq ever stored, by any node: the rows still there, and the
+   * Highest seq ever stored or settled, by any node: the rows still there,
+   * the seqs claimed (appended, or given up by {@link settle}), and the
    * highest seq retention removed. Read from the database, not cached, so
    * that a node sees what the others appended.
    */
   async lastSeq(): Promise<number> {
     const { rows } = await this.pool.query<{ seq: string }>(
-      `SELECT GREATEST((SELECT value FROM ${this.s}.meta WHERE key = 'last_seq'), (SELECT max(seq) FROM ${this.s}.events), 0) AS seq`,
+      `SELECT GREATEST((SELECT value FROM ${this.s}.meta WHERE key = 'last_seq'), (SELECT max(seq) FROM ${this.s}.events),
+        (SELECT max(seq) FROM ${this.s}.seq_claims), 0) AS seq`,
     );
     return toNumber(rows[0]?.seq);
   }
@@ -253,9 +260,42 @@ export class PostgresEventStore implements EventStore {
     return readStats(this.pool, this.s, query);
   }
 
+  /**
+   * Exact while the table is small; past {@link EXACT_COUNT_MAX_ROWS} rows the
+   * planner's estimate (`pg_class.reltuples`, kept by autovacuum), because a
+   * `count(*)` reads the whole table and metrics ask every few seconds.
+   */
   async count(): Promise<number> {
+    const estimate = await this.pool.query<{ n: string }>(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass`, [
+      `${this.s}.events`,
+    ]);
+    const estimated = toNumber(estimate.rows[0]?.n);
+    if (estimated > EXACT_COUNT_MAX_ROWS) return estimated;
     const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.events`);
     return toNumber(rows[0]?.n);
+  }
+
+  /**
+   * Claims every seq of the range not claimed yet, so no append can store an
+   * event there any more, then reads the events the range holds. A claim
+   * that meets an append still in flight waits for it (a unique index
+   * conflict waits for the other transaction), so an event committing at
+   * that moment is returned, not skipped. See {@link SeqFence}.
+   */
+  async settle(fromSeq: number, toSeq: number): Promise<HeraldEvent[]> {
+    const from = Math.max(1, Math.floor(fromSeq));
+    const to = Math.min(Math.floor(toSeq), from + SETTLE_MAX_SEQS - 1);
+    if (to < from) return [];
+    await this.pool.query(
+      `INSERT INTO ${this.s}.seq_claims (seq) SELECT generate_series($1::bigint, $2::bigint) ON CONFLICT (seq) DO NOTHING`,
+      [from, to],
+    );
+    // A new statement, so a new snapshot: it sees the appends the claims waited for.
+    const { rows } = await this.pool.query<{ json: string }>(
+      `SELECT json FROM ${this.s}.events WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+      [from, to],
+    );
+    return rows.map((row) => JSON.parse(row.json) as HeraldEvent);
   }
 
   /** Table, indexes and TOAST of both tables, as `pg_total_relation_size` reports them. */
@@ -278,6 +318,12 @@ export class PostgresEventStore implements EventStore {
         policy.maxEvents,
       ]);
       if (rows[0]) removed += await this.deleteInBatches('seq <= $1 ORDER BY seq', toNumber(rows[0].seq));
+    }
+    if (removed > 0) {
+      // Claims below the oldest event decide nothing any more; meta keeps the highest seq.
+      await this.pool.query(
+        `DELETE FROM ${this.s}.seq_claims WHERE seq < (SELECT COALESCE(min(seq), (SELECT value FROM ${this.s}.meta WHERE key = 'last_seq')) FROM ${this.s}.events)`,
+      );
     }
     return removed;
   }

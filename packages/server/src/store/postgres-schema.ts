@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ConfigError } from '../errors/herald-error.js';
 
 /** Version of the layout below, kept in the `meta` row `schema_version`. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** Schema used when neither the options nor the URL name one. */
 export const DEFAULT_POSTGRES_SCHEMA = 'herald';
@@ -78,6 +78,10 @@ CREATE INDEX IF NOT EXISTS events_source ON ${s}.events (source, seq);
 CREATE INDEX IF NOT EXISTS events_time ON ${s}.events (time_ms) INCLUDE (type, severity, priority, source, category, org);
 CREATE INDEX IF NOT EXISTS events_correlation ON ${s}.events (correlation_id, seq) WHERE correlation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_org ON ${s}.events (org, seq) WHERE org IS NOT NULL;
+-- Every seq appended or given up by a cluster node: one seq, one fate (version 2).
+CREATE TABLE IF NOT EXISTS ${s}.seq_claims (
+  seq BIGINT PRIMARY KEY
+);
 -- last_seq: the highest seq retention deleted, so lastSeq survives an emptied log.
 CREATE TABLE IF NOT EXISTS ${s}.meta (
   key   TEXT   PRIMARY KEY,

@@ -42,7 +42,8 @@ const publishDoc = {
 const publishedDoc = {
   202: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } }, seqs: { type: 'array', items: { type: 'integer' } }, duplicates: { type: 'array', items: { type: 'string' } } } },
   503: {
-    description: 'store_unavailable: the store cannot take writes; nothing was acknowledged. Retry with the same ids after Retry-After (seconds).',
+    description:
+      'store_unavailable: the store cannot take writes; bus_unavailable: the cluster bus (Redis) is unreachable. Nothing was acknowledged either way. Retry with the same ids after Retry-After (seconds).',
     type: 'object',
     properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
   },

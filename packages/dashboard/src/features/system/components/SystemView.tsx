@@ -6,7 +6,9 @@ import { formatBytes, formatDuration, formatNumber } from '../../../lib/format';
 import type { MetricsSnapshot } from '../../../realtime/metrics-history';
 import { useMetricsHistory } from '../../../realtime/hooks';
 import { useConnections } from '../hooks/useConnections';
+import { useNodes } from '../hooks/useNodes';
 import { ConnectionsTable } from './ConnectionsTable';
+import { NodesTable } from './NodesTable';
 
 interface MetricDef {
   label: string;
@@ -64,6 +66,7 @@ const METRICS: MetricDef[] = [
 export function SystemView() {
   const history = useMetricsHistory();
   const connections = useConnections();
+  const cluster = useNodes();
   const times = useMemo(() => history.map((m) => Date.parse(m.timestamp) / 1000), [history]);
   const latest = history[history.length - 1];
   return (
@@ -93,6 +96,11 @@ export function SystemView() {
             <MetricCard key={def.label} def={def} latest={latest} times={times} history={history} />
           ))}
         </div>
+      )}
+      {cluster && (
+        <Panel title={`Nodes (${cluster.nodes.length})`}>
+          <NodesTable nodes={cluster.nodes} self={cluster.self} />
+        </Panel>
       )}
       {connections && (
         <Panel title={`Connections (${connections.length})`}>
