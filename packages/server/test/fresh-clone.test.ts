@@ -182,9 +182,10 @@ describe.skipIf(!isWanted)('a fresh clone', () => {
     for (const block of blocks.slice(1)) {
       // The quick start's own commands (`npm install && npm test` is the whole suite, run elsewhere) and transcripts are not tour steps.
       if (block.startsWith('npm install') || isTranscript(block)) continue;
-      const hasTail = /^npx herald tail\b/m.test(block);
-      // A block runs as one script (a quoted argument may span lines), except one with `tail`, which runs until stopped.
-      for (const command of hasTail ? commandLines(block) : [block]) {
+      // A block runs as one script (a quoted argument may span lines), except one that starts something that runs
+      // until stopped (`tail`, the example agent, Herald itself): its lines are run one by one.
+      const isLineByLine = /^(npx herald tail\b|node examples\/|npm start -- )/m.test(block);
+      for (const command of isLineByLine ? commandLines(block) : [block]) {
         const text = command.replaceAll(README_ADDRESS, address);
         ran.push(command);
         if (/^node examples\//.test(command)) {

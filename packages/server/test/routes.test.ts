@@ -159,11 +159,11 @@ describe('routes', () => {
     c.close();
   });
 
-  it('answers a route to an MCP tool with upstream_unavailable when no MCP server is configured', async () => {
+  it('answers a route to a tool of an MCP server that is not configured with not_found, saying none is', async () => {
     const c = await connected();
     const frames = await route(c, { action: 'echoTool', text: 'x' });
-    expect(frames[0]).toMatchObject({ type: 'error', code: 'upstream_unavailable' });
-    expect(String(frames[0]!.message)).toContain('everything/echo');
+    expect(frames[0]).toMatchObject({ type: 'error', code: 'not_found', details: { servers: [] } });
+    expect(String(frames[0]!.message)).toMatch(/no MCP server named "everything"; none is configured/);
     c.close();
   });
 });

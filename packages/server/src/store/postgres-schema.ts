@@ -130,11 +130,21 @@ async function addTextIndex(client: pg.PoolClient, s: string): Promise<string | 
  * Also adds the trigram index for search (see {@link addTextIndex}).
  * @throws Error when the schema was written by a newer Herald.
  */
+/**
+ * The advisory lock every Herald store takes (in a transaction) while it
+ * creates or changes its tables in a schema: the event log, the KV store and
+ * the webhook store may all start at once on several nodes, and concurrent
+ * `CREATE … IF NOT EXISTS` still collides on the catalog's unique indexes.
+ */
+export async function lockSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.schema:${schema}`]);
+}
+
 export async function migrate(client: pg.PoolClient, schema: string): Promise<{ textIndexMissing: string | undefined }> {
   const s = quoteSchemaName(schema);
   await client.query('BEGIN');
   try {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.schema:${schema}`]);
+    await lockSchema(client, schema);
     await client.query(schemaSql(s));
     const textIndexMissing = await addTextIndex(client, s);
     const row = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);

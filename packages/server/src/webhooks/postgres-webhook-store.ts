@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { WebhookStatus } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
-import { DEFAULT_POSTGRES_SCHEMA, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
+import { DEFAULT_POSTGRES_SCHEMA, lockSchema, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
 import { definitionJson, rowToWebhook } from './webhook-row.js';
 import type { DeliveryQuery, StoredWebhook, WebhookDefinition, WebhookDelivery, WebhookStore } from './webhook-store.js';
 
@@ -85,8 +85,8 @@ export class PostgresWebhookStore implements WebhookStore {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        // Nodes may start together on a fresh database: concurrent CREATE … IF NOT EXISTS can still collide.
-        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.webhooks:${this.schemaName}`]);
+        // Nodes (and the other stores) may start together on a fresh database: one lock per schema for all of them.
+        await lockSchema(client, this.schemaName);
         await client.query(schemaSql(this.s));
         await client.query('COMMIT');
       } catch (err) {
