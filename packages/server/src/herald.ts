@@ -242,7 +242,16 @@ export async function startHerald(config: HeraldConfig, options: StartOptions = 
     subscriptions: () => hubRef.hub?.subscriptionCount ?? 0,
     isStoreWritable: (): boolean => publisher.storeState.isWritable,
   });
-  const publisher = new Publisher({ registry: eventRegistry, store, bus, seqs, metrics, maxBatchEvents: config.limits.maxBatchEvents, logger });
+  const publisher = new Publisher({
+    registry: eventRegistry,
+    store,
+    bus,
+    seqs,
+    metrics,
+    maxBatchEvents: config.limits.maxBatchEvents,
+    logger,
+    isSharedLog: bus instanceof RedisBus,
+  });
   const hub = new Hub({ resolver: eventRegistry, limits: config.limits, store, buffer, metrics, headSeq: () => publisher.headSeq });
   hubRef.hub = hub;
   const publishAsSystem = (events: unknown[]) => publisher.publish(SYSTEM_IDENTITY, events, { isBatch: true, defaultSource: 'herald' });

@@ -12,6 +12,14 @@ export interface PendingBatch {
   state: 'writing' | 'durable' | 'held';
   /** True once its publishers were told `store_unavailable` (they are told once). */
   isRefused: boolean;
+  /** Ids the publisher supplied (the only ones another node may also have published). */
+  suppliedIds?: readonly string[];
+  /**
+   * Supplied ids another node stored first, under its own seq: the store kept
+   * that copy, so this batch's copy is neither delivered nor acknowledged
+   * with its seq (the stored seq answers instead).
+   */
+  lost?: Map<string, number>;
   /** Settles when the batch is delivered (resolves) or held or refused (rejects). */
   readonly outcome: Promise<void>;
   resolve(): void;

@@ -1,4 +1,7 @@
 import type { HeraldEvent } from '@herald/protocol';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../auth/identity.js';
 import { MemoryBus } from '../bus/memory-bus.js';
@@ -136,5 +139,64 @@ describe('Publisher', () => {
     expect(publisher.storeState.isWritable).toBe(true);
     expect((await publish('good')).seqs).toEqual([2]);
     expect(seen.map((e) => [e.id, e.seq])).toEqual([['good', 2]]);
+  });
+
+  describe('on a log other nodes append to', () => {
+    /** A real store on a file another node also writes; `afterLookup` runs once the duplicate check has answered. */
+    class InterleavedStore extends SqliteEventStore {
+      afterLookup: (() => Promise<void>) | undefined;
+      override async findSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+        const found = await super.findSeqs(ids);
+        const hook = this.afterLookup;
+        this.afterLookup = undefined;
+        if (hook) await hook();
+        return found;
+      }
+    }
+
+    it('answers with the stored copy and delivers nothing when another node stored the same new id first', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'herald-shared-log-'));
+      const path = join(dir, 'herald.db');
+      const ours = new InterleavedStore({ path });
+      const theirs = new SqliteEventStore({ path });
+      await ours.open();
+      await theirs.open();
+      stops.push(async () => {
+        await ours.close();
+        await theirs.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      const bus = new MemoryBus();
+      const seen: HeraldEvent[] = [];
+      await bus.start((event) => seen.push(event), 0);
+      const publisher = new Publisher({
+        registry: new EventRegistry(),
+        store: ours,
+        bus,
+        // The cluster's counter: the other node took seq 1, this one gets 2 and 3.
+        seqs: new MemorySeqSource(1),
+        metrics: { recordPublished: () => undefined, recordDispatchNs: () => undefined, recordRefused: () => undefined },
+        maxBatchEvents: 100,
+        isSharedLog: true,
+      });
+      stops.push(() => publisher.stop());
+      // Between this node's duplicate check and its append, the other node commits the same id under seq 1.
+      ours.afterLookup = async () => {
+        const time = new Date().toISOString();
+        const event: HeraldEvent = { id: 'retried', seq: 1, type: 'unit.test', category: 'unit', source: 'other-node', time, severity: 'info', priority: 'normal', data: {} };
+        await theirs.append([event]);
+      };
+      const result = await publisher.publish(ADMIN, [{ id: 'retried', type: 'unit.test' }, { id: 'fresh', type: 'unit.test' }], { isBatch: true });
+
+      expect(result).toEqual({ ids: ['retried', 'fresh'], seqs: [1, 3], duplicates: ['retried'] });
+      // Only the event the log holds under this node's seq was delivered here; the other copy is the other node's to deliver.
+      expect(seen.map((e) => [e.id, e.seq])).toEqual([['fresh', 3]]);
+      expect((await ours.readAfter(0, 10)).map((e) => [e.id, e.seq, e.source])).toEqual([
+        ['retried', 1, 'other-node'],
+        ['fresh', 3, 'svc'],
+      ]);
+      // A later retry of the id is acknowledged with the stored seq, without a lookup.
+      expect(await publisher.publish(ADMIN, [{ id: 'retried', type: 'unit.test' }], { isBatch: true })).toEqual({ ids: ['retried'], seqs: [1], duplicates: ['retried'] });
+    });
   });
 });

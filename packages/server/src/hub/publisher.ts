@@ -83,6 +83,12 @@ export class Publisher {
       seqs: SeqSource;
       metrics: PublisherMetrics;
       maxBatchEvents: number;
+      /**
+       * True when other nodes append to the same log (a cluster): after each
+       * append the supplied ids are checked against the store, since another
+       * node may have stored the same new id first.
+       */
+      isSharedLog?: boolean;
       logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
     },
   ) {
@@ -139,8 +145,9 @@ export class Publisher {
       () => undefined,
       () => undefined,
     );
-    const { result, waits } = await assigned;
+    const { result, waits, batch } = await assigned;
     for (const wait of waits) await wait;
+    if (batch?.lost) answerWithStoredCopies(result, batch.lost);
     return result;
   }
 
@@ -196,17 +203,19 @@ export class Publisher {
   }
 
   /** Builds the batch's events on the seqs taken for it and writes them; runs in seq order. */
-  private async assign(drafts: Draft[], reserved: Reserved): Promise<{ result: PublishResult; waits: Array<Promise<void>> }> {
+  private async assign(drafts: Draft[], reserved: Reserved): Promise<{ result: PublishResult; waits: Array<Promise<void>>; batch?: PendingBatch }> {
     // Rejects with bus_unavailable while the cluster's counter is unreachable: nothing was taken or acknowledged.
     let nextSeq = await reserved.firstSeq;
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
     const waits = new Set<Promise<void>>();
     const fresh: HeraldEvent[] = [];
+    const supplied: string[] = [];
     drafts.forEach((draft, i) => {
       const decision = reserved.decisions?.[i] ?? FRESH;
       if (decision.kind === 'fresh') {
         const event = this.sequence(draft, nextSeq++);
         fresh.push(event);
+        if (draft.id !== undefined) supplied.push(draft.id);
         result.ids.push(event.id);
         result.seqs.push(event.seq);
         return;
@@ -217,24 +226,45 @@ export class Publisher {
       result.seqs.push(decision.kind === 'known' ? decision.seq : result.seqs[decision.of]!);
       result.duplicates.push(draft.id!);
     });
-    if (fresh.length > 0) waits.add(this.write(fresh));
-    return { result, waits: [...waits] };
+    if (fresh.length === 0) return { result, waits: [...waits] };
+    const batch = this.write(fresh, supplied);
+    waits.add(batch.outcome);
+    return { result, waits: [...waits], batch };
   }
 
-  /** Queues the events for delivery in seq order and appends them; the promise settles when they are delivered or held. */
-  private write(events: HeraldEvent[]): Promise<void> {
+  /** Queues the events for delivery in seq order and appends them; the batch's outcome settles when they are delivered or held. */
+  private write(events: HeraldEvent[], suppliedIds: readonly string[]): PendingBatch {
     const batch = pendingBatch(
       events,
       events.map((event) => JSON.stringify(event)),
     );
+    if (suppliedIds.length > 0) batch.suppliedIds = suppliedIds;
     this.sequencedAt.set(batch, process.hrtime.bigint());
     for (const event of events) this.inFlight.set(event.id, { seq: event.seq, batch });
     this.delivery.add(batch);
-    this.deps.store.append(batch.events, batch.jsons).then(
+    this.appendAndCheck(batch).then(
       () => this.delivery.markDurable(batch),
       (err: unknown) => this.onWriteFailed(batch, err),
     );
-    return batch.outcome;
+    return batch;
+  }
+
+  /**
+   * Appends the batch; in a cluster, then finds the supplied ids another
+   * node stored first under its own seq (the store keeps the first copy of
+   * an id and skips ours). Those are marked lost: not delivered, their seqs
+   * abandoned, their publishers answered with the stored seq.
+   */
+  private async appendAndCheck(batch: PendingBatch): Promise<void> {
+    await this.deps.store.append(batch.events, batch.jsons);
+    const ids = batch.suppliedIds;
+    if (!this.deps.isSharedLog || !ids) return;
+    const stored = await this.deps.store.findSeqs(ids);
+    const ours = new Map(batch.events.map((e) => [e.id, e.seq]));
+    for (const id of ids) {
+      const seq = stored.get(id);
+      if (seq !== undefined && seq !== ours.get(id)) (batch.lost ??= new Map()).set(id, seq);
+    }
   }
 
   private onWriteFailed(batch: PendingBatch, err: unknown): void {
@@ -271,7 +301,7 @@ export class Publisher {
     if (undelivered.some((b) => b.state === 'writing')) return false;
     const held = undelivered.filter((b) => b.state === 'held');
     if (held.length === 0) return this.deps.store.isHealthy();
-    const outcomes = await Promise.allSettled(held.map((b) => this.deps.store.append(b.events, b.jsons)));
+    const outcomes = await Promise.allSettled(held.map((b) => this.appendAndCheck(b)));
     let isClear = true;
     outcomes.forEach((outcome, i) => {
       const batch = held[i]!;
@@ -288,11 +318,21 @@ export class Publisher {
   /** Hands a durable batch to the bus (which feeds the replay buffer and the hub); called in seq order. */
   private deliver(batch: PendingBatch): void {
     const { bus } = this.deps;
-    const { events, jsons } = batch;
+    const { events, jsons, lost } = batch;
+    const abandoned: number[] = [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      this.known.remember(event.id, event.seq);
       this.inFlight.delete(event.id);
+      const storedSeq = lost?.get(event.id);
+      if (storedSeq !== undefined) {
+        // Another node's copy is the logged one (it delivers it): ours never reaches anyone.
+        this.known.remember(event.id, storedSeq);
+        abandoned.push(event.seq);
+        // In its place in seq order, so no node waits for it.
+        bus.abandon([event.seq]);
+        continue;
+      }
+      this.known.remember(event.id, event.seq);
       try {
         bus.publish(event, jsons[i]!);
       } catch (err) {
@@ -301,7 +341,7 @@ export class Publisher {
       }
     }
     const started = this.sequencedAt.get(batch);
-    this.deps.metrics.recordPublished(events.length);
+    this.deps.metrics.recordPublished(events.length - abandoned.length);
     if (started !== undefined) this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started));
     batch.resolve();
   }
@@ -351,4 +391,14 @@ export class Publisher {
           : { id, seq, type, category, source, time, severity, priority, correlation_id, org, data };
     return event;
   }
+}
+
+/** Answers each lost id with the seq its stored copy has, as a duplicate: the publisher sees what the log holds. */
+function answerWithStoredCopies(result: PublishResult, lost: ReadonlyMap<string, number>): void {
+  result.ids.forEach((id, i) => {
+    const seq = lost.get(id);
+    if (seq === undefined) return;
+    result.seqs[i] = seq;
+    if (!result.duplicates.includes(id)) result.duplicates.push(id);
+  });
 }
