@@ -32,7 +32,7 @@ export function catalogue(isQuick: boolean): Scenario[] {
   const all: Array<Scenario & { isInQuick: boolean }> = [
     {
       id: 'S1',
-      title: 'seed load: 100 subscribers × 1,000 events/s, 256-byte events',
+      title: 'reference load: 100 subscribers × 1,000 events/s, 256-byte events',
       goal: 'p99 ≤ 2 ms and no undelivered events',
       cases: bothClients(fanout(100, 1_000)),
       reps,

@@ -120,7 +120,7 @@ function invalid<T>(error: z.ZodError, prefix = ''): DecodeResult<T> {
   return fail('invalid_params', describeProblems(problems), { path: problems[0]?.path, problems });
 }
 
-/** Seed 002 sends `{"type":"subscribe","payload":{"eventTypes":[…]}}`; read it as an action. */
+/** Some dashboards send `{"type":"subscribe","payload":{"eventTypes":[…]}}`; read it as an action. */
 function normalizeLegacyShape(obj: Record<string, unknown>): Record<string, unknown> {
   if (typeof obj.action === 'string' || typeof obj.type !== 'string') return obj;
   const payload = obj.payload && typeof obj.payload === 'object' && !Array.isArray(obj.payload) ? obj.payload : {};

@@ -44,7 +44,7 @@ const listOf = <T extends z.ZodType>(item: T) =>
 
 const timeOrSeq = z.union([z.number(), z.string()], { error: 'must be a seq number or an ISO 8601 time' });
 
-/** The query as sent: GET query-string fields and the seeds' POST body names. */
+/** The query as sent: GET query-string fields and the POST body names (`event_types`, `time_range`, …). */
 export const historyQueryInputSchema = z.looseObject({
   limit: z.coerce
     .number({ error: 'must be a number' })
@@ -92,7 +92,7 @@ function isoOrFail(value: string, path: string): DecodeResult<string> {
 
 /**
  * Validates and normalises a history query from a query string, a POST
- * body (seed 003's `event_types, sources, priority, search, time_range`) or a
+ * body (`event_types, sources, priority, search, time_range`) or a
  * WS `history` action.
  */
 export function normalizeHistoryQuery(raw: unknown, now: () => Date = () => new Date()): DecodeResult<HistoryQuery> {

@@ -13,7 +13,7 @@ export interface HistoryQueryInput {
   limit?: number;
   /** Type patterns, as in a subscription. */
   types?: string[];
-  /** Alias of `types` (seed 003). */
+  /** Alias of `types` (the POST body's name). */
   event_types?: string[];
   sources?: string[];
   severity?: Severity[];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizePublishInput } from './publish.js';
 
 describe('normalizePublishInput', () => {
-  it('reads the seed field names event_type, timestamp, payload and correlationId', () => {
+  it('reads the field names event_type, timestamp, payload and correlationId', () => {
     const r = normalizePublishInput({
       event_type: 'agent_request',
       timestamp: '2024-01-15T10:30:00Z',

@@ -21,7 +21,7 @@ const idSchema = z
 const timeSchema = z.union([z.string(), z.number()], { error: 'must be an ISO 8601 string or epoch milliseconds' });
 
 /**
- * What a publisher may send. Herald's own names, the seeds' names
+ * What a publisher may send. Herald's own names, the older names
  * (`event_type`, `timestamp`, `payload`, `correlationId`) and CloudEvents 1.0
  * structured JSON (`specversion`, `datacontenttype`, `subject`, extension
  * attributes `severity`, `priority`, `correlationid`, `org`) are all read.
@@ -51,7 +51,7 @@ function normalizeTime(value: string | number | undefined, now: () => Date): Dec
   if (value === undefined) return ok(now().toISOString());
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return fail('invalid_event', 'time must be a finite number');
-    // Seconds since the epoch (seed 002's Date.now()/1000 style) are < 1e11.
+    // Seconds since the epoch (Date.now()/1000 style) are < 1e11.
     const ms = value < 1e11 ? value * 1000 : value;
     const date = new Date(ms);
     if (Number.isNaN(date.getTime())) return fail('invalid_event', 'time is out of range', { path: 'time' });

@@ -10,7 +10,7 @@ afterAll(async () => {
 });
 
 describe('GET /health', () => {
-  it('answers without a token with status, version, uptime, connections, store and bus (seed 003)', async () => {
+  it('answers without a token with status, version, uptime, connections, store and bus', async () => {
     const r = await http(server, 'GET', '/health', undefined, { token: null });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'healthy', version: '0.1.0', active_connections: 0, store: { status: 'ok', kind: 'sqlite' }, bus: { status: 'ok', kind: 'memory' } });
@@ -60,7 +60,7 @@ describe('POST /api/events', () => {
     expect(got.body).toMatchObject({ type: 'http.one', source: 'curl', seq: r.body.seqs[0], data: { ok: true } });
   });
 
-  it('accepts the seed 003 test event at /api/test/publish-event', async () => {
+  it('accepts a test event in the event_type/payload shape at /api/test/publish-event', async () => {
     const r = await http(server, 'POST', '/api/test/publish-event', {
       event_type: 'test',
       source: 'dashboard',
@@ -142,7 +142,7 @@ describe('history', () => {
     });
   });
 
-  it('answers GET /api/events/history?limit=100 newest first (seed 003)', async () => {
+  it('answers GET /api/events/history?limit=100 newest first', async () => {
     const r = await http(server, 'GET', '/api/events/history?limit=100');
     expect(r.status).toBe(200);
     const seqs = r.body.events.map((e: { seq: number }) => e.seq);
@@ -160,7 +160,7 @@ describe('history', () => {
     expect(await q('correlation_id=req-7')).toEqual(['agent_error']);
   });
 
-  it('answers POST /api/events/filter with the seed 003 body', async () => {
+  it('answers POST /api/events/filter with a body of event_types, sources, priority, search and time_range', async () => {
     const r = await http(server, 'POST', '/api/events/filter', {
       event_types: ['agent_request', 'agent_response'],
       sources: ['requirements_agent'],
@@ -192,7 +192,7 @@ describe('history', () => {
 });
 
 describe('metadata, stats and docs', () => {
-  it('serves the registry at /api/events/metadata and /api/v1/events/metadata (seed 001 Test 1)', async () => {
+  it('serves the registry at /api/events/metadata and /api/v1/events/metadata', async () => {
     const a = await http(server, 'GET', '/api/events/metadata');
     const b = await http(server, 'GET', '/api/v1/events/metadata');
     expect(a.body).toEqual(b.body);
@@ -231,7 +231,7 @@ describe('metadata, stats and docs', () => {
 });
 
 describe('metrics', () => {
-  it('reports the seed 003 fields and more as JSON', async () => {
+  it('reports connections, events published, sent and dropped, history size and rates as JSON', async () => {
     const r = await http(server, 'GET', '/api/metrics');
     expect(r.body).toMatchObject({ active_connections: 0 });
     for (const key of ['timestamp', 'total_connections', 'events_published', 'events_sent', 'events_dropped', 'last_activity', 'event_history_size', 'rates', 'delivery_latency_ms', 'store_size_bytes']) {

@@ -94,7 +94,7 @@ describe('get_metadata', () => {
 });
 
 describe('subscribe', () => {
-  it('delivers only the events matching seed 001 Test 3: mcp_status_change for oracle_mcp with severity error', async () => {
+  it('delivers only the events matching mcp_status_change for oracle_mcp with severity error', async () => {
     const c = await connected();
     await c.request('get_metadata');
     const sub = await c.request('subscribe', { event_types: ['mcp_status_change'], filters: { mcp_names: ['oracle_mcp'], severity: ['error'] } });
@@ -114,7 +114,7 @@ describe('subscribe', () => {
     c.close();
   });
 
-  it('matches seed 002 patterns: a prefix family, everything, and exact types', async () => {
+  it('matches patterns: a prefix family, everything, and exact types', async () => {
     const family = await connected();
     const all = await connected();
     const exact = await connected();
@@ -144,7 +144,7 @@ describe('subscribe', () => {
     c.close();
   });
 
-  it('with a connection correlation id header, delivers only events of that correlation id (seed 002)', async () => {
+  it('with a connection correlation id header, delivers only events of that correlation id', async () => {
     const c = await connected({ headers: { 'x-correlation-id': 'req-42' } });
     expect(c.messages[0]).toMatchObject({ correlation_id: 'req-42' });
     await c.request('subscribe', { event_types: ['*'] });
@@ -169,7 +169,7 @@ describe('subscribe', () => {
     c.close();
   });
 
-  it('reads the seed 002 message shape {"type":"subscribe","payload":{"eventTypes":[…]}}', async () => {
+  it('reads the message shape {"type":"subscribe","payload":{"eventTypes":[…]}}', async () => {
     const c = await connected();
     c.send({ type: 'subscribe', payload: { eventTypes: ['performance.*'] } });
     await c.waitFor((m) => m.type === 'subscribed');

@@ -47,7 +47,7 @@ export const limitsSchema = z.strictObject({
   authTimeoutMs: positiveInt('ms').default(10_000),
   /** Heartbeat interval, ms; a client silent for two intervals is dropped (4004). */
   heartbeatIntervalMs: positiveInt('ms').default(25_000),
-  /** Longest a connection may live, ms (seed 004's 24-hour TTL); 0 disables. */
+  /** Longest a connection may live, ms (24 hours, as API gateways do); 0 disables. */
   maxConnectionLifetimeMs: nonNegativeInt('ms').default(24 * 3600 * 1000),
   /** Close a connection that sent nothing and had no subscription for this long, ms; 0 disables. */
   idleTimeoutMs: nonNegativeInt('ms').default(0),

@@ -116,7 +116,7 @@ export class ActionRouter {
     for (const listener of this.deps.onConnectionClosed ?? []) listener(conn);
   }
 
-  /** Seed 000's context switch: subscriptions see the new org's events from the next event on. */
+  /** The context switch: subscriptions see the new org's events from the next event on. */
   private contextSwitch(conn: ClientConnection, org: string): Reply {
     const identity = conn.identity;
     if (!identity.orgs.includes(org) && !isAdmin(identity)) {

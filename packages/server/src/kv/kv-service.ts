@@ -78,7 +78,7 @@ export class KvService {
     return { keys: page.entries.map((e) => this.toItem(e)), next_cursor: page.nextCursor };
   }
 
-  /** Seed 000's `kv` metrics section: live keys and their values' size in KB (two decimals). */
+  /** The `kv` metrics section (`{totalKeys, totalSize}`): live keys and their values' size in KB (two decimals). */
   async metricsSection(): Promise<{ totalKeys: number; totalSize: number }> {
     const t = await this.deps.store.totals(this.now());
     return { totalKeys: t.keys, totalSize: Math.round((t.bytes / 1024) * 100) / 100 };

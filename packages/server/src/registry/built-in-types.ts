@@ -56,7 +56,7 @@ function def(
   return { id, category, label, description, icon, severity_levels, filterable_fields: fields };
 }
 
-/** Every event type the seeds name, with the filters seed 001 offers. */
+/** The built-in event types, with the filters the subscription builder offers. */
 export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
   def('mcp_status_change', 'mcp', 'MCP status change', 'An MCP server went active, degraded, inactive or disabled.', '🔴', [
     mcpNames,
@@ -109,8 +109,8 @@ export const BUILT_IN_EVENT_TYPES: ReadonlyArray<EventTypeDefinition> = [
   ]),
   def('metrics', 'system', 'Metrics', "Herald's own metrics, published every few seconds.", '📈', []),
   def('alerts', 'system', 'Alerts', 'A system alert.', '🚨', [severityField, priorityField]),
-  def('metrics_update', 'system', 'Metrics update', 'KV store and artifact metrics changed (seed 000).', '📊', []),
-  def('activity_update', 'system', 'Activity update', 'A system activity entry (seed 000).', '📝', [
+  def('metrics_update', 'system', 'Metrics update', 'KV store and artifact metrics changed.', '📊', []),
+  def('activity_update', 'system', 'Activity update', 'A system activity entry.', '📝', [
     { name: 'activity_type', label: 'Type', type: 'select', path: 'data.type', options: ['info', 'success', 'warning', 'error'] },
   ]),
   def('connection', 'dashboard', 'Connection', 'A WebSocket connection event.', '🔌', []),

@@ -76,7 +76,7 @@ export class EventRegistry implements FilterFieldResolver {
     const field = this.fieldsByName.get(key);
     if (field) return field.path;
     if (EVENT_FIELDS.has(key) || key.startsWith('data.')) return key;
-    // A bare unknown key most likely names a data field (seed 001 style).
+    // A bare unknown key most likely names a data field (`mcp_name` for `data.mcp_name`).
     return key.includes('.') ? key : `data.${key}`;
   }
 

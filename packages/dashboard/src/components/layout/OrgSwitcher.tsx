@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useSession } from '../../realtime/session-context';
 import { useConnection } from '../../realtime/hooks';
 
-/** Seed 000's context switch: shown only when the token lists more than one org. */
+/** The org switcher (context switch): shown only when the token lists more than one org. */
 export function OrgSwitcher() {
   const session = useSession();
   const info = useConnection();

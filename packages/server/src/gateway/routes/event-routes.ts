@@ -36,7 +36,7 @@ const doc = (schema: z.ZodType) => {
 
 const eventDoc = doc(heraldEventSchema);
 const publishDoc = {
-  description: 'One event, {"events":[…]} or an array of events. Seed names (event_type, timestamp, payload, correlationId) and CloudEvents 1.0 (structured, batch, or binary mode with ce-* headers) are accepted.',
+  description: 'One event, {"events":[…]} or an array of events. The field names event_type, timestamp, payload and correlationId and CloudEvents 1.0 (structured, batch, or binary mode with ce-* headers) are accepted.',
   oneOf: [doc(publishEventInputSchema), { type: 'object', properties: { events: { type: 'array', items: doc(publishEventInputSchema) } } }],
 };
 const publishedDoc = {
@@ -86,7 +86,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
   };
   const publishSchema = { tags: ['events'], summary: 'Publish events; 202 once durable', body: publishDoc, response: publishedDoc };
   app.post('/api/events', { schema: publishSchema }, publish);
-  app.post('/api/test/publish-event', { schema: { ...publishSchema, summary: 'Alias of POST /api/events (seed 003)' } }, publish);
+  app.post('/api/test/publish-event', { schema: { ...publishSchema, summary: 'Alias of POST /api/events (the test-event path some dashboards post to)' } }, publish);
 
   app.get('/api/events/history', { schema: { tags: ['events'], summary: 'History, newest first', querystring: historyQueryDoc, response: historyDoc } }, async (req) => {
     const q = normalizeHistoryQuery(req.query);
@@ -100,7 +100,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     {
       schema: {
         tags: ['events'],
-        summary: 'History with the query as a JSON body (seed 003: event_types, sources, priority, search, time_range)',
+        summary: 'History with the query as a JSON body (event_types, sources, priority, search, time_range)',
         body: { type: 'object', properties: { ...historyQueryDoc.properties, event_types: { type: 'array', items: { type: 'string' } }, time_range: { type: 'string', description: '15m, 1h, 7d' }, filters: { type: 'object' } } },
         response: historyDoc,
       },

@@ -6,7 +6,7 @@ import { useMetadata } from '../../../realtime/hooks';
 import type { ViewId } from '../../../app/url-state';
 import { exampleData, usePublishForm } from '../hooks/usePublishForm';
 
-/** Seed 003's test-event form: a type from the registry, severity, source and JSON data checked as you type. */
+/** The test-event form: a type from the registry, severity, source and JSON data checked as you type. */
 export function PublishView({ onNavigate }: { onNavigate: (view: ViewId) => void }) {
   const id = useId();
   const form = usePublishForm();

@@ -10,7 +10,7 @@ import { useSubscriptionBuilder } from '../hooks/useSubscriptionBuilder';
 import { FilterFieldControl } from './FilterFieldControl';
 
 /**
- * Seed 001's builder: category tabs, a checkbox per event type, and the
+ * The subscription builder: category tabs, a checkbox per event type, and the
  * filters the chosen types offer, generated from the registry. No JSON.
  */
 export function SubscriptionBuilder({
