@@ -9,9 +9,9 @@ const ICONS: Record<ViewId, IconName> = {
   system: 'cpu',
   mcp: 'plug',
   publish: 'send',
-  agents: 'bolt',
+  agents: 'sparkle',
   kv: 'key',
-  webhooks: 'plug',
+  webhooks: 'git',
 };
 
 export function Nav({ view, onChange }: { view: ViewId; onChange: (view: ViewId) => void }) {
