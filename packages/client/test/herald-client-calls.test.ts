@@ -22,7 +22,11 @@ beforeAll(async () => {
       return { steps: n };
     },
   });
-  server.registerTool({ name: 'demo.add', description: 'a + b', run: async (p) => (p as { a: number; b: number }).a + (p as { a: number; b: number }).b });
+  server.registerTool({
+    name: 'demo.add',
+    description: 'a + b',
+    run: async (p) => (p as { a: number; b: number }).a + (p as { a: number; b: number }).b,
+  });
   server.registerTool({ name: 'demo.hang', description: 'Never answers', run: () => new Promise(() => undefined) });
 });
 afterAll(async () => {
@@ -38,22 +42,26 @@ function client(): HeraldClient {
 
 describe('HeraldClient', () => {
   describe('call', () => {
-    it('resolves to a unary tool\'s answer', async () => {
+    it("resolves to a unary tool's answer", async () => {
       expect(await client().call('demo.add', { a: 2, b: 3 })).toBe(5);
     });
 
-    it('resolves to a streaming tool\'s final result', async () => {
+    it("resolves to a streaming tool's final result", async () => {
       expect(await client().call('demo.steps', { n: 3 })).toEqual({ steps: 3 });
     });
 
-    it('rejects with the server\'s code for an unknown tool', async () => {
-      const err = await client().call('demo.missing').catch((e: unknown) => e);
+    it("rejects with the server's code for an unknown tool", async () => {
+      const err = await client()
+        .call('demo.missing')
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HeraldRequestError);
       expect(err).toMatchObject({ code: 'unknown_tool', action: 'call' });
     });
 
     it('rejects with a timeout when no answer comes in time', async () => {
-      const err = await client().call('demo.hang', {}, { timeoutMs: 150 }).catch((e: unknown) => e);
+      const err = await client()
+        .call('demo.hang', {}, { timeoutMs: 150 })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HeraldTimeoutError);
     });
   });
@@ -80,7 +88,7 @@ describe('HeraldClient', () => {
       await expect(reply.result).rejects.toMatchObject({ code: 'unknown_action' });
     });
 
-    it('resolves an alias action to its tool\'s answer', async () => {
+    it("resolves an alias action to its tool's answer", async () => {
       const metrics = await client().action<Record<string, unknown>>('request_metrics').result;
       expect(metrics).toHaveProperty('active_connections');
     });

@@ -107,7 +107,10 @@ describe('call', () => {
 
   it('lets a caller holding call:test.* call every test tool but nothing else', async () => {
     const c = await connected(SERVICE_KEY);
-    expect(await c.request('call', { tool: 'test.echo', params: { x: true } })).toMatchObject({ type: 'result', data: { echoed: { x: true } } });
+    expect(await c.request('call', { tool: 'test.echo', params: { x: true } })).toMatchObject({
+      type: 'result',
+      data: { echoed: { x: true } },
+    });
     expect(await c.request('call', { tool: 'metrics.get', params: {} })).toMatchObject({ type: 'error', code: 'forbidden' });
     c.close();
   });
@@ -127,7 +130,10 @@ describe('call', () => {
       code: 'upstream_error',
       message: 'the backend answered 500',
     });
-    expect(await c.request('call', { tool: 'test.fail', params: { kind: 'other' } })).toMatchObject({ type: 'error', code: 'internal_error' });
+    expect(await c.request('call', { tool: 'test.fail', params: { kind: 'other' } })).toMatchObject({
+      type: 'error',
+      code: 'internal_error',
+    });
     c.close();
   });
 

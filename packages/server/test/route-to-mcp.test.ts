@@ -38,7 +38,11 @@ describe('a route to an MCP tool', () => {
     const c = await connected(ROUTE_ONLY_KEY);
     const reply = await c.request('lookup', { message: 'routed' }, 15_000);
     expect(reply.type).toBe('result');
-    expect(await c.request('sum', { a: 1, b: 2 })).toMatchObject({ type: 'error', code: 'forbidden', details: { permission: 'call:route.sum' } });
+    expect(await c.request('sum', { a: 1, b: 2 })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+      details: { permission: 'call:route.sum' },
+    });
     c.close();
   });
 

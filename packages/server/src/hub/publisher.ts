@@ -120,7 +120,11 @@ export class Publisher {
    * every event is durable and delivered; rejects with `store_unavailable`
    * when that cannot be said (retry with the same ids).
    */
-  async publish(identity: Identity, items: readonly unknown[], options: { isBatch: boolean; defaultSource?: string }): Promise<PublishResult> {
+  async publish(
+    identity: Identity,
+    items: readonly unknown[],
+    options: { isBatch: boolean; defaultSource?: string },
+  ): Promise<PublishResult> {
     if (items.length === 0) throw new HeraldError('invalid_params', 'events must not be empty', { path: 'events' });
     if (items.length > this.deps.maxBatchEvents) {
       throw new HeraldError('limit_exceeded', `a publish may carry at most ${this.deps.maxBatchEvents} events; split the batch`, {
@@ -170,7 +174,9 @@ export class Publisher {
   private async sequenceBatch(drafts: Draft[], earlierWritten: Promise<void>): Promise<Reserved> {
     const hasIds = drafts.some((d) => d.id !== undefined);
     if (hasIds) await earlierWritten;
-    const supplied = drafts.map((d) => d.id).filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
+    const supplied = drafts
+      .map((d) => d.id)
+      .filter((id): id is string => id !== undefined && !this.known.has(id) && !this.inFlight.has(id));
     let stored: Map<string, number> | undefined;
     try {
       stored = supplied.length > 0 ? await this.deps.store.findSeqs(supplied) : undefined;
@@ -203,7 +209,10 @@ export class Publisher {
   }
 
   /** Builds the batch's events on the seqs taken for it and writes them; runs in seq order. */
-  private async assign(drafts: Draft[], reserved: Reserved): Promise<{ result: PublishResult; waits: Array<Promise<void>>; batch?: PendingBatch }> {
+  private async assign(
+    drafts: Draft[],
+    reserved: Reserved,
+  ): Promise<{ result: PublishResult; waits: Array<Promise<void>>; batch?: PendingBatch }> {
     // Rejects with bus_unavailable while the cluster's counter is unreachable: nothing was taken or acknowledged.
     let nextSeq = await reserved.firstSeq;
     const result: PublishResult = { ids: [], seqs: [], duplicates: [] };
@@ -346,7 +355,12 @@ export class Publisher {
     batch.resolve();
   }
 
-  private validate(identity: Identity, raw: unknown, path: string, defaultSource: string | undefined): Omit<EventDraft, 'id'> & { id?: string } {
+  private validate(
+    identity: Identity,
+    raw: unknown,
+    path: string,
+    defaultSource: string | undefined,
+  ): Omit<EventDraft, 'id'> & { id?: string } {
     const r = normalizePublishInput(raw, { pathPrefix: path, defaultSource: defaultSource ?? identity.id });
     if (!r.ok) throw new HeraldError(r.error.code as 'invalid_event', r.error.message, r.error.details);
     const draft = r.value;

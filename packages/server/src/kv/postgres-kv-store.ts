@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DEFAULT_POSTGRES_SCHEMA, lockSchema, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
+import { DEFAULT_POSTGRES_SCHEMA, createTablesLocked, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
 import type { KvEntry, KvListQuery, KvPage, KvStore, KvTotals } from './kv-store.js';
 
 export interface PostgresKvStoreOptions {
@@ -60,27 +60,20 @@ export class PostgresKvStore implements KvStore {
     );
     const schema = this.t.slice(0, this.t.lastIndexOf('.'));
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // Nodes (and the other stores) may start together on a fresh database: one lock per schema for all of them.
-        await lockSchema(client, this.schemaName);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.t} (
+      // Nodes (and the other stores) may start together on a fresh database: one lock per schema for all of them.
+      await createTablesLocked(
+        pool,
+        this.schemaName,
+        `CREATE SCHEMA IF NOT EXISTS ${schema};
+        CREATE TABLE IF NOT EXISTS ${this.t} (
           org           text   NOT NULL,
           key           text   COLLATE "C" NOT NULL,
           value         text   NOT NULL,
           expires_at_ms bigint,
           updated_at_ms bigint NOT NULL,
-          PRIMARY KEY (org, key))`);
-        await client.query(`CREATE INDEX IF NOT EXISTS kv_expiry ON ${this.t} (expires_at_ms) WHERE expires_at_ms IS NOT NULL`);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+          PRIMARY KEY (org, key));
+        CREATE INDEX IF NOT EXISTS kv_expiry ON ${this.t} (expires_at_ms) WHERE expires_at_ms IS NOT NULL;`,
+      );
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;

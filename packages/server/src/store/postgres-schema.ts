@@ -140,6 +140,26 @@ export async function lockSchema(client: pg.PoolClient, schema: string): Promise
   await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`herald.schema:${schema}`]);
 }
 
+/**
+ * Runs a store's table creation in one transaction under {@link lockSchema},
+ * on a connection of `pool`; for the stores that live beside the event log
+ * (KV, webhooks).
+ */
+export async function createTablesLocked(pool: pg.Pool, schema: string, sql: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await lockSchema(client, schema);
+    await client.query(sql);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export async function migrate(client: pg.PoolClient, schema: string): Promise<{ textIndexMissing: string | undefined }> {
   const s = quoteSchemaName(schema);
   await client.query('BEGIN');

@@ -38,10 +38,14 @@ export function aliasResolver(tools: ToolRegistry): ActionResolver {
     if (!alias) return undefined;
     const tool = tools.get(alias.tool);
     if (!tool) {
-      throw new HeraldError('unknown_tool', `"${action}" calls the tool "${alias.tool}", which this server does not offer (is the feature configured?)`, {
-        path: 'action',
-        tool: alias.tool,
-      });
+      throw new HeraldError(
+        'unknown_tool',
+        `"${action}" calls the tool "${alias.tool}", which this server does not offer (is the feature configured?)`,
+        {
+          path: 'action',
+          tool: alias.tool,
+        },
+      );
     }
     return { tool, params: alias.params(message) };
   };

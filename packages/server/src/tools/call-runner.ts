@@ -56,10 +56,14 @@ export class CallRunner {
   authorize(caller: Caller, tool: Tool, params: unknown): void {
     const target = tool.permissionFor?.(params) ?? tool.name;
     if (!can(caller.identity, 'call', target)) {
-      throw new HeraldError('forbidden', `calling "${tool.name}" here needs the permission call:${target} (or a wider one such as call:${target.split('.')[0]}.*)`, {
-        path: 'tool',
-        permission: `call:${target}`,
-      });
+      throw new HeraldError(
+        'forbidden',
+        `calling "${tool.name}" here needs the permission call:${target} (or a wider one such as call:${target.split('.')[0]}.*)`,
+        {
+          path: 'tool',
+          permission: `call:${target}`,
+        },
+      );
     }
   }
 
@@ -91,10 +95,14 @@ export class CallRunner {
     this.authorize(caller, tool, params);
     const calls = this.running.get(sink.id);
     if (calls && calls.size >= this.options.maxConcurrentPerConnection) {
-      throw new HeraldError('limit_exceeded', `at most ${this.options.maxConcurrentPerConnection} calls may run at once on one connection; wait for one to finish`, {
-        limit: 'maxConcurrentCallsPerConnection',
-        max: this.options.maxConcurrentPerConnection,
-      });
+      throw new HeraldError(
+        'limit_exceeded',
+        `at most ${this.options.maxConcurrentPerConnection} calls may run at once on one connection; wait for one to finish`,
+        {
+          limit: 'maxConcurrentCallsPerConnection',
+          max: this.options.maxConcurrentPerConnection,
+        },
+      );
     }
     const controller = new AbortController();
     const set = calls ?? new Set<AbortController>();
@@ -113,7 +121,9 @@ export class CallRunner {
         onFrameField: (name, value) => (fields[name] = value),
       });
       if (!sink.isOpen) return;
-      sink.sendMessage(outcome.isStreamed ? frame('complete', { content: '', result: outcome.result }) : frame('result', { data: outcome.result }));
+      sink.sendMessage(
+        outcome.isStreamed ? frame('complete', { content: '', result: outcome.result }) : frame('result', { data: outcome.result }),
+      );
     } catch (err) {
       if (!sink.isOpen || controller.signal.reason === CALLER_GONE) return;
       const e = toHeraldError(err, tool, this.options.logger);
@@ -144,15 +154,26 @@ export class CallRunner {
     for (const id of [...this.running.keys()]) this.cancelAll(id);
   }
 
-  private async runTool(caller: Caller, tool: Tool, params: unknown, controller: AbortController, hooks: ExecuteHooks): Promise<CallOutcome> {
+  private async runTool(
+    caller: Caller,
+    tool: Tool,
+    params: unknown,
+    controller: AbortController,
+    hooks: ExecuteHooks,
+  ): Promise<CallOutcome> {
     const timeoutMs = tool.timeoutMs ?? this.options.defaultTimeoutMs;
     let isSettled = false;
     let isStreamed = false;
-    const timeoutError = new HeraldError('call_timeout', `"${tool.name}" did not finish within ${timeoutMs} ms; it was cancelled`, { timeout_ms: timeoutMs });
+    const timeoutError = new HeraldError('call_timeout', `"${tool.name}" did not finish within ${timeoutMs} ms; it was cancelled`, {
+      timeout_ms: timeoutMs,
+    });
     const timer = setTimeout(() => controller.abort(timeoutError), timeoutMs);
     // A tool that ignores its signal must not hold the caller: the abort answers for it.
     const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(controller.signal.reason === CALLER_GONE ? new HeraldError('internal_error', 'the caller went away') : controller.signal.reason);
+      const onAbort = () =>
+        reject(
+          controller.signal.reason === CALLER_GONE ? new HeraldError('internal_error', 'the caller went away') : controller.signal.reason,
+        );
       if (controller.signal.aborted) onAbort();
       else controller.signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -33,7 +33,11 @@ export class ToolRegistry {
   /** Every tool, sorted by name. */
   list(): ToolListing[] {
     return [...this.tools.values()]
-      .map((t) => (t.inputSchema ? { name: t.name, description: t.description, inputSchema: t.inputSchema } : { name: t.name, description: t.description }))
+      .map((t) =>
+        t.inputSchema
+          ? { name: t.name, description: t.description, inputSchema: t.inputSchema }
+          : { name: t.name, description: t.description },
+      )
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { WebhookStatus } from '@herald/protocol';
 import { HeraldError } from '../errors/herald-error.js';
-import { DEFAULT_POSTGRES_SCHEMA, lockSchema, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
+import { DEFAULT_POSTGRES_SCHEMA, createTablesLocked, quoteSchemaName, splitSchemaParam } from '../store/postgres-schema.js';
 import { definitionJson, rowToWebhook } from './webhook-row.js';
 import type { DeliveryQuery, StoredWebhook, WebhookDefinition, WebhookDelivery, WebhookStore } from './webhook-store.js';
 
@@ -79,22 +79,16 @@ export class PostgresWebhookStore implements WebhookStore {
 
   async open(): Promise<void> {
     if (this.pgPool) return;
-    const pool = new pg.Pool({ connectionString: this.connectionString, max: this.options.poolSize ?? 3, connectionTimeoutMillis: 10_000, application_name: 'herald-webhooks' });
+    const pool = new pg.Pool({
+      connectionString: this.connectionString,
+      max: this.options.poolSize ?? 3,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'herald-webhooks',
+    });
     pool.on('error', (err) => this.options.logger?.warn({ err }, 'an idle PostgreSQL connection failed; the pool replaces it'));
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // Nodes (and the other stores) may start together on a fresh database: one lock per schema for all of them.
-        await lockSchema(client, this.schemaName);
-        await client.query(schemaSql(this.s));
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      // Nodes (and the other stores) may start together on a fresh database: one lock per schema for all of them.
+      await createTablesLocked(pool, this.schemaName, schemaSql(this.s));
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
@@ -109,12 +103,17 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async list(): Promise<StoredWebhook[]> {
-    const { rows } = await this.pool.query(`SELECT id, definition, status, status_reason, cursor::float8 AS cursor, created_at FROM ${this.s}.webhooks ORDER BY created_at, id`);
+    const { rows } = await this.pool.query(
+      `SELECT id, definition, status, status_reason, cursor::float8 AS cursor, created_at FROM ${this.s}.webhooks ORDER BY created_at, id`,
+    );
     return rows.map(rowToWebhook);
   }
 
   async get(id: string): Promise<StoredWebhook | undefined> {
-    const { rows } = await this.pool.query(`SELECT id, definition, status, status_reason, cursor::float8 AS cursor, created_at FROM ${this.s}.webhooks WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query(
+      `SELECT id, definition, status, status_reason, cursor::float8 AS cursor, created_at FROM ${this.s}.webhooks WHERE id = $1`,
+      [id],
+    );
     return rows[0] && rowToWebhook(rows[0]);
   }
 
@@ -138,7 +137,11 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async setStatus(id: string, status: WebhookStatus, reason?: string): Promise<boolean> {
-    const r = await this.pool.query(`UPDATE ${this.s}.webhooks SET status = $2, status_reason = $3 WHERE id = $1`, [id, status, reason ?? null]);
+    const r = await this.pool.query(`UPDATE ${this.s}.webhooks SET status = $2, status_reason = $3 WHERE id = $1`, [
+      id,
+      status,
+      reason ?? null,
+    ]);
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -155,12 +158,28 @@ export class PostgresWebhookStore implements WebhookStore {
          ON CONFLICT (webhook_id, event_seq) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
            response_code = excluded.response_code, latency_ms = excluded.latency_ms, error = excluded.error, updated_at = excluded.updated_at)
        UPDATE ${this.s}.webhooks SET cursor = GREATEST(cursor, $12::bigint) WHERE id = $1 AND $12::bigint IS NOT NULL`,
-      [d.webhook_id, d.event_seq, d.event_id, d.event_type, d.status, d.attempts, d.response_code, d.latency_ms, d.error, d.created_at, d.updated_at, cursor ?? null],
+      [
+        d.webhook_id,
+        d.event_seq,
+        d.event_id,
+        d.event_type,
+        d.status,
+        d.attempts,
+        d.response_code,
+        d.latency_ms,
+        d.error,
+        d.created_at,
+        d.updated_at,
+        cursor ?? null,
+      ],
     );
   }
 
   async getDelivery(webhookId: string, eventSeq: number): Promise<WebhookDelivery | undefined> {
-    const { rows } = await this.pool.query(`SELECT ${DELIVERY_COLUMNS} FROM ${this.s}.webhook_deliveries WHERE webhook_id = $1 AND event_seq = $2`, [webhookId, eventSeq]);
+    const { rows } = await this.pool.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM ${this.s}.webhook_deliveries WHERE webhook_id = $1 AND event_seq = $2`,
+      [webhookId, eventSeq],
+    );
     return rows[0] as WebhookDelivery | undefined;
   }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { deleteRedisPrefix, randomRedisPrefix, TEST_REDIS_URL, testRedisUrl } from '../../src/bus/redis-bus.contract-fixture.js';
 import { TEST_POSTGRES_URL, dropSchema, randomSchemaName } from '../../src/store/postgres-event-store.contract-fixture.js';
 import { TEST_ADMIN_TOKEN, TestClient, http } from '../helpers.js';
@@ -73,6 +74,35 @@ export class HeraldNode {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until check() holds, at most boundMs. */
+export async function until(check: () => boolean | Promise<boolean>, boundMs = 30_000): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(25);
+  }
+}
+
+/**
+ * The end state every fault test asks for: each acknowledged seq names one
+ * event and the log holds it under that seq; every subscriber caught up to
+ * the newest and saw the log in order, without gap or duplicate. Returns the
+ * stored ids and seqs.
+ */
+export async function expectLogDelivered(
+  deployment: Deployment,
+  acked: ReadonlyMap<string, number>,
+  subscribers: readonly TestClient[],
+): Promise<Map<string, number>> {
+  expect(new Set(acked.values()).size).toBe(acked.size);
+  const newest = Math.max(...acked.values());
+  await until(() => subscribers.every((s) => (s.events().at(-1)?.seq as number | undefined) === newest));
+  const stored = await deployment.storedSeqs();
+  for (const [id, seq] of acked) expect(stored.get(id)).toBe(seq);
+  for (const s of subscribers) expect(checkDelivery(s.events(), acked as Map<string, number>, stored)).toBeUndefined();
+  return stored;
+}
 
 /** A free TCP port on 127.0.0.1 (for a redis-server the test owns). */
 export async function freePort(): Promise<number> {

@@ -2,17 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { redisSkipReason } from '../../src/bus/redis-bus.contract-fixture.js';
 import { postgresSkipReason } from '../../src/store/postgres-event-store.contract-fixture.js';
 import { http, type TestClient } from '../helpers.js';
-import { Deployment, type HeraldNode, checkDelivery, publishHttp, sleep, subscribe } from './cluster-harness.js';
+import { Deployment, type HeraldNode, checkDelivery, expectLogDelivered, until, publishHttp, subscribe } from './cluster-harness.js';
 
 const skipReason = (await postgresSkipReason()) ?? (await redisSkipReason());
-
-async function until(check: () => boolean | Promise<boolean>, boundMs = 30_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 describe.skipIf(skipReason !== undefined)(`A node killed under load${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const deployment = new Deployment();
@@ -59,12 +51,7 @@ describe.skipIf(skipReason !== undefined)(`A node killed under load${skipReason 
     await Promise.all(publishers);
 
     // Every acknowledged seq names one event.
-    expect(new Set(acked.values()).size).toBe(acked.size);
-    const newest = Math.max(...acked.values());
-    await until(() => survivors.every((s) => (s.events().at(-1)?.seq as number | undefined) === newest));
-    const stored = await deployment.storedSeqs();
-    for (const [id, seq] of acked) expect(stored.get(id)).toBe(seq);
-    for (const s of survivors) expect(checkDelivery(s.events(), acked, stored)).toBeUndefined();
+    const stored = await expectLogDelivered(deployment, acked, survivors);
     // What the victim's subscriber got before it died was in the log too, in order.
     expect(checkDelivery(onVictim.events(), new Map(), stored)).toBeUndefined();
   });

@@ -2,17 +2,19 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { redisSkipReason } from '../../src/bus/redis-bus.contract-fixture.js';
 import { postgresSkipReason } from '../../src/store/postgres-event-store.contract-fixture.js';
 import { http, type TestClient } from '../helpers.js';
-import { Deployment, type HeraldNode, OwnRedis, checkDelivery, freePort, publishHttp, sleep, subscribe } from './cluster-harness.js';
+import {
+  Deployment,
+  type HeraldNode,
+  OwnRedis,
+  expectLogDelivered,
+  until,
+  freePort,
+  publishHttp,
+  sleep,
+  subscribe,
+} from './cluster-harness.js';
 
 const skipReason = (await postgresSkipReason()) ?? (await redisSkipReason());
-
-async function until(check: () => boolean | Promise<boolean>, boundMs = 30_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 describe.skipIf(skipReason !== undefined)(`Redis killed and restarted empty${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let redis: OwnRedis;
@@ -73,11 +75,6 @@ describe.skipIf(skipReason !== undefined)(`Redis killed and restarted empty${ski
     isLoading = false;
     await Promise.all(publishers);
 
-    expect(new Set(acked.values()).size).toBe(acked.size);
-    const newest = Math.max(...acked.values());
-    await until(() => subscribers.every((s) => (s.events().at(-1)?.seq as number | undefined) === newest));
-    const stored = await deployment.storedSeqs();
-    for (const [id, seq] of acked) expect(stored.get(id)).toBe(seq);
-    for (const s of subscribers) expect(checkDelivery(s.events(), acked, stored)).toBeUndefined();
+    await expectLogDelivered(deployment, acked, subscribers);
   });
 });

@@ -2,18 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { postgresSkipReason } from '../../src/store/postgres-event-store.contract-fixture.js';
 import { redisSkipReason } from '../../src/bus/redis-bus.contract-fixture.js';
 import { http } from '../helpers.js';
-import { Deployment, type HeraldNode, checkDelivery, publishHttp, sleep, subscribe } from './cluster-harness.js';
+import { Deployment, type HeraldNode, checkDelivery, publishHttp, subscribe, until } from './cluster-harness.js';
 
 const skipReason = (await postgresSkipReason()) ?? (await redisSkipReason());
-
-/** Polls until check() holds, at most boundMs. */
-async function until(check: () => boolean | Promise<boolean>, boundMs = 20_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 describe.skipIf(skipReason !== undefined)(
   `Three Herald nodes on Redis and PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ''}`,

@@ -1,8 +1,4 @@
-import { useEffect, useState } from 'react';
-import { apiGet } from '../../../lib/api';
-import { useSession } from '../../../realtime/session-context';
-
-const POLL_MS = 5_000;
+import { usePolledAdminGet } from './usePolledAdminGet';
 
 export type ConnectionRow = Record<string, unknown>;
 
@@ -12,23 +8,7 @@ export type ConnectionRow = Record<string, unknown>;
  * list out.
  */
 export function useConnections(): ConnectionRow[] | undefined {
-  const session = useSession();
-  const [rows, setRows] = useState<ConnectionRow[]>();
-  useEffect(() => {
-    let isCurrent = true;
-    const load = () =>
-      apiGet<unknown>(session.token, '/api/connections').then(
-        (body) => isCurrent && setRows(rowsOf(body)),
-        () => isCurrent && setRows(undefined),
-      );
-    void load();
-    const timer = setInterval(load, POLL_MS);
-    return () => {
-      isCurrent = false;
-      clearInterval(timer);
-    };
-  }, [session]);
-  return rows;
+  return usePolledAdminGet('/api/connections', rowsOf);
 }
 
 function rowsOf(body: unknown): ConnectionRow[] | undefined {

@@ -1,8 +1,4 @@
-import { useEffect, useState } from 'react';
-import { apiGet } from '../../../lib/api';
-import { useSession } from '../../../realtime/session-context';
-
-const POLL_MS = 5_000;
+import { usePolledAdminGet } from './usePolledAdminGet';
 
 /** One node as `GET /api/nodes` describes it. */
 export interface NodeRow {
@@ -21,23 +17,7 @@ export interface NodeRow {
  * route or refuses it, so the view leaves the panel out.
  */
 export function useNodes(): { self: string | undefined; nodes: NodeRow[] } | undefined {
-  const session = useSession();
-  const [state, setState] = useState<{ self: string | undefined; nodes: NodeRow[] }>();
-  useEffect(() => {
-    let isCurrent = true;
-    const load = () =>
-      apiGet<unknown>(session.token, '/api/nodes').then(
-        (body) => isCurrent && setState(nodesOf(body)),
-        () => isCurrent && setState(undefined),
-      );
-    void load();
-    const timer = setInterval(load, POLL_MS);
-    return () => {
-      isCurrent = false;
-      clearInterval(timer);
-    };
-  }, [session]);
-  return state;
+  return usePolledAdminGet('/api/nodes', nodesOf);
 }
 
 function nodesOf(body: unknown): { self: string | undefined; nodes: NodeRow[] } | undefined {
