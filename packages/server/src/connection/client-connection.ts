@@ -100,20 +100,22 @@ export class ClientConnection implements Subscriber, Flushable {
     return this.queue.length;
   }
 
+  /**
+   * Sets who is connected. The message budget follows the kind of identity:
+   * services (API keys, the admin token) publish at rates no browser sends,
+   * so they get their own limits.
+   */
   setIdentity(identity: Identity): void {
     this.identity = identity;
     this.org = identity.org;
-  }
-
-  /**
-   * The connection's message budget: services (API keys, the admin token)
-   * publish at rates no browser sends, so they get their own limits.
-   */
-  get rateLimit(): TokenBucket {
-    if (isService(this.identity) !== this.isServiceBucket) {
+    if (isService(identity) !== this.isServiceBucket) {
       this.isServiceBucket = !this.isServiceBucket;
       this.bucket = this.newBucket();
     }
+  }
+
+  /** The connection's message budget (see {@link setIdentity}). */
+  get rateLimit(): TokenBucket {
     return this.bucket;
   }
 

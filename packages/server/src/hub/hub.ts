@@ -77,7 +77,12 @@ export class Hub {
       headSeq: () => number;
     },
   ) {
-    this.replayer = new Replayer({ store: deps.store, buffer: deps.buffer, headSeq: deps.headSeq, maxQueuedBytes: deps.limits.maxQueuedBytes });
+    this.replayer = new Replayer({
+      store: deps.store,
+      buffer: deps.buffer,
+      headSeq: deps.headSeq,
+      maxQueuedBytes: deps.limits.maxQueuedBytes,
+    });
   }
 
   get connectionCount(): number {
@@ -89,7 +94,14 @@ export class Hub {
   }
 
   attach(subscriber: Subscriber): void {
-    this.members.set(subscriber.id, { subscriber, subscriptions: new Map(), nextSubscriptionNumber: 1, markSeq: -1, firstMatch: '', allMatches: undefined });
+    this.members.set(subscriber.id, {
+      subscriber,
+      subscriptions: new Map(),
+      nextSubscriptionNumber: 1,
+      markSeq: -1,
+      firstMatch: '',
+      allMatches: undefined,
+    });
   }
 
   detach(subscriber: Subscriber): void {
@@ -114,10 +126,14 @@ export class Hub {
     const member = this.member(subscriber);
     const { limits } = this.deps;
     if (member.subscriptions.size >= limits.maxSubscriptionsPerConnection && !member.subscriptions.has(params.subscription_id ?? '')) {
-      throw new HeraldError('limit_exceeded', `a connection may hold at most ${limits.maxSubscriptionsPerConnection} subscriptions; unsubscribe from one first`, {
-        limit: 'maxSubscriptionsPerConnection',
-        max: limits.maxSubscriptionsPerConnection,
-      });
+      throw new HeraldError(
+        'limit_exceeded',
+        `a connection may hold at most ${limits.maxSubscriptionsPerConnection} subscriptions; unsubscribe from one first`,
+        {
+          limit: 'maxSubscriptionsPerConnection',
+          max: limits.maxSubscriptionsPerConnection,
+        },
+      );
     }
     if (params.event_types.length > limits.maxPatternsPerSubscription) {
       throw new HeraldError('limit_exceeded', `a subscription may name at most ${limits.maxPatternsPerSubscription} patterns`, {
@@ -185,9 +201,13 @@ export class Hub {
     const member = this.member(subscriber);
     if (by.subscription_id !== undefined) {
       if (!member.subscriptions.has(by.subscription_id)) {
-        throw new HeraldError('subscription_not_found', `no subscription "${by.subscription_id}" on this connection; list_subscriptions shows them`, {
-          path: 'subscription_id',
-        });
+        throw new HeraldError(
+          'subscription_not_found',
+          `no subscription "${by.subscription_id}" on this connection; list_subscriptions shows them`,
+          {
+            path: 'subscription_id',
+          },
+        );
       }
       this.removeSubscription(member, by.subscription_id);
       return [by.subscription_id];

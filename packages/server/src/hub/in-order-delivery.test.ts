@@ -9,7 +9,9 @@ describe('InOrderDelivery', () => {
   it('delivers every batch once, in seq order, whatever order their commits finish in', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }))),
+        fc
+          .integer({ min: 1, max: 40 })
+          .chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }))),
         ([n, commitOrder]) => {
           const delivered: number[] = [];
           const delivery = new InOrderDelivery((b) => delivered.push(b.events[0]!.seq));

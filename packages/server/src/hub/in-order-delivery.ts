@@ -12,8 +12,13 @@ export interface PendingBatch {
   state: 'writing' | 'durable' | 'held';
   /** True once its publishers were told `store_unavailable` (they are told once). */
   isRefused: boolean;
-  /** Ids the publisher supplied (the only ones another node may also have published). */
+  /**
+   * Ids the publisher supplied: the only ones a concurrent publish (here or
+   * on another node) may name too, so the only ones tracked while in flight.
+   */
   suppliedIds?: readonly string[];
+  /** When the batch was sequenced (`process.hrtime.bigint()`), for the dispatch-time metric. */
+  sequencedAtNs?: bigint;
   /**
    * Supplied ids another node stored first, under its own seq: the store kept
    * that copy, so this batch's copy is neither delivered nor acknowledged

@@ -73,8 +73,16 @@ describe('Publisher', () => {
       metrics: { recordPublished: () => undefined, recordDispatchNs: () => undefined, recordRefused: (n) => (refused.count += n) },
       maxBatchEvents: 100,
     });
-    stops.push(() => publisher.stop(), () => store.close());
-    const publish = (...ids: string[]) => publisher.publish(ADMIN, ids.map((id) => ({ id, type: 'unit.test' })), { isBatch: true });
+    stops.push(
+      () => publisher.stop(),
+      () => store.close(),
+    );
+    const publish = (...ids: string[]) =>
+      publisher.publish(
+        ADMIN,
+        ids.map((id) => ({ id, type: 'unit.test' })),
+        { isBatch: true },
+      );
     return { store, seen, buffer, publisher, publish, refused };
   }
 
@@ -183,10 +191,27 @@ describe('Publisher', () => {
       // Between this node's duplicate check and its append, the other node commits the same id under seq 1.
       ours.afterLookup = async () => {
         const time = new Date().toISOString();
-        const event: HeraldEvent = { id: 'retried', seq: 1, type: 'unit.test', category: 'unit', source: 'other-node', time, severity: 'info', priority: 'normal', data: {} };
+        const event: HeraldEvent = {
+          id: 'retried',
+          seq: 1,
+          type: 'unit.test',
+          category: 'unit',
+          source: 'other-node',
+          time,
+          severity: 'info',
+          priority: 'normal',
+          data: {},
+        };
         await theirs.append([event]);
       };
-      const result = await publisher.publish(ADMIN, [{ id: 'retried', type: 'unit.test' }, { id: 'fresh', type: 'unit.test' }], { isBatch: true });
+      const result = await publisher.publish(
+        ADMIN,
+        [
+          { id: 'retried', type: 'unit.test' },
+          { id: 'fresh', type: 'unit.test' },
+        ],
+        { isBatch: true },
+      );
 
       expect(result).toEqual({ ids: ['retried', 'fresh'], seqs: [1, 3], duplicates: ['retried'] });
       // Only the event the log holds under this node's seq was delivered here; the other copy is the other node's to deliver.
@@ -196,7 +221,11 @@ describe('Publisher', () => {
         ['fresh', 3, 'svc'],
       ]);
       // A later retry of the id is acknowledged with the stored seq, without a lookup.
-      expect(await publisher.publish(ADMIN, [{ id: 'retried', type: 'unit.test' }], { isBatch: true })).toEqual({ ids: ['retried'], seqs: [1], duplicates: ['retried'] });
+      expect(await publisher.publish(ADMIN, [{ id: 'retried', type: 'unit.test' }], { isBatch: true })).toEqual({
+        ids: ['retried'],
+        seqs: [1],
+        duplicates: ['retried'],
+      });
     });
   });
 });

@@ -67,11 +67,10 @@ function isRefusal(err: unknown): boolean {
  */
 export class Publisher {
   private readonly known = new RecentIds(RECENT_IDS);
-  /** Ids of events sequenced but not yet delivered, with their batch. */
+  /** Supplied ids of events sequenced but not yet delivered, with their batch (generated ids cannot be named by anyone yet). */
   private readonly inFlight = new Map<string, { seq: number; batch: PendingBatch }>();
   private readonly delivery = new InOrderDelivery((batch) => this.deliver(batch));
   private readonly outage: StoreOutage;
-  private readonly sequencedAt = new WeakMap<PendingBatch, bigint>();
   private readonly newId = eventIdFactory();
   private sequencing: Promise<void> = Promise.resolve();
 
@@ -247,9 +246,12 @@ export class Publisher {
       events,
       events.map((event) => JSON.stringify(event)),
     );
-    if (suppliedIds.length > 0) batch.suppliedIds = suppliedIds;
-    this.sequencedAt.set(batch, process.hrtime.bigint());
-    for (const event of events) this.inFlight.set(event.id, { seq: event.seq, batch });
+    batch.sequencedAtNs = process.hrtime.bigint();
+    if (suppliedIds.length > 0) {
+      batch.suppliedIds = suppliedIds;
+      const seqOf = new Map(events.map((e) => [e.id, e.seq]));
+      for (const id of suppliedIds) this.inFlight.set(id, { seq: seqOf.get(id)!, batch });
+    }
     this.delivery.add(batch);
     this.appendAndCheck(batch).then(
       () => this.delivery.markDurable(batch),
@@ -279,7 +281,7 @@ export class Publisher {
   private onWriteFailed(batch: PendingBatch, err: unknown): void {
     if (isRefusal(err)) {
       // Nothing of it was stored: its seqs stay unused, no node waits for them, and those behind it go on.
-      for (const event of batch.events) this.inFlight.delete(event.id);
+      this.forgetInFlight(batch);
       this.deps.bus.abandon(batch.events.map((e) => e.seq));
       batch.reject(err);
       this.delivery.remove(batch);
@@ -316,7 +318,7 @@ export class Publisher {
       const batch = held[i]!;
       if (outcome.status === 'fulfilled') this.delivery.markDurable(batch);
       else if (isRefusal(outcome.reason)) {
-        for (const event of batch.events) this.inFlight.delete(event.id);
+        this.forgetInFlight(batch);
         this.deps.bus.abandon(batch.events.map((e) => e.seq));
         this.delivery.remove(batch);
       } else isClear = false;
@@ -328,15 +330,15 @@ export class Publisher {
   private deliver(batch: PendingBatch): void {
     const { bus } = this.deps;
     const { events, jsons, lost } = batch;
-    const abandoned: number[] = [];
+    this.forgetInFlight(batch);
+    let abandoned = 0;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      this.inFlight.delete(event.id);
       const storedSeq = lost?.get(event.id);
       if (storedSeq !== undefined) {
         // Another node's copy is the logged one (it delivers it): ours never reaches anyone.
         this.known.remember(event.id, storedSeq);
-        abandoned.push(event.seq);
+        abandoned++;
         // In its place in seq order, so no node waits for it.
         bus.abandon([event.seq]);
         continue;
@@ -349,10 +351,13 @@ export class Publisher {
         this.deps.logger?.error({ err, seq: event.seq }, 'the bus failed to take a durable event');
       }
     }
-    const started = this.sequencedAt.get(batch);
-    this.deps.metrics.recordPublished(events.length - abandoned.length);
-    if (started !== undefined) this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - started));
+    this.deps.metrics.recordPublished(events.length - abandoned);
+    if (batch.sequencedAtNs !== undefined) this.deps.metrics.recordDispatchNs(Number(process.hrtime.bigint() - batch.sequencedAtNs));
     batch.resolve();
+  }
+
+  private forgetInFlight(batch: PendingBatch): void {
+    for (const id of batch.suppliedIds ?? []) this.inFlight.delete(id);
   }
 
   private validate(

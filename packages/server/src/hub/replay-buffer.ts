@@ -24,8 +24,8 @@ export class ReplayBuffer {
   private head = 0; // index of the oldest
   private length = 0;
 
-  constructor(private readonly capacity: number) {
-    this.items = new Array(Math.max(16, capacity));
+  constructor(capacity: number) {
+    this.items = new Array(Math.max(1, capacity));
   }
 
   get size(): number {
@@ -37,12 +37,17 @@ export class ReplayBuffer {
     return this.length === 0 ? undefined : this.items[this.head]!.event.seq;
   }
 
-  /** Appends a durable event; events must come in ascending seq. */
+  /** Appends a durable event, dropping the oldest once `capacity` are held; events must come in ascending seq. */
   push(entry: LoggedEvent): void {
-    if (this.length === this.items.length) this.grow();
-    this.items[(this.head + this.length) % this.items.length] = entry;
+    const cap = this.items.length;
+    if (this.length === cap) {
+      // Everything held is durable, so the oldest may always go: a resume reads it from the store.
+      this.items[this.head] = undefined;
+      this.head = (this.head + 1) % cap;
+      this.length--;
+    }
+    this.items[(this.head + this.length) % cap] = entry;
     this.length++;
-    this.evict();
   }
 
   /** Calls `visit` for each held event with seq > afterSeq, ascending, until it returns false. */
@@ -58,20 +63,5 @@ export class ReplayBuffer {
       else hi = mid;
     }
     for (let i = lo; i < n; i++) if (visit(this.items[(this.head + i) % cap]!) === false) return;
-  }
-
-  private evict(): void {
-    while (this.length > this.capacity) {
-      this.items[this.head] = undefined;
-      this.head = (this.head + 1) % this.items.length;
-      this.length--;
-    }
-  }
-
-  private grow(): void {
-    const next = new Array<LoggedEvent | undefined>(this.items.length * 2);
-    for (let i = 0; i < this.length; i++) next[i] = this.items[(this.head + i) % this.items.length];
-    this.items = next;
-    this.head = 0;
   }
 }

@@ -60,7 +60,10 @@ export class StoreOutage {
     const now = this.now();
     if (!this.current) {
       this.current = { reason: messageOf(err), sinceMs: now, delayMs: FIRST_PROBE_DELAY_MS, nextProbeMs: now + FIRST_PROBE_DELAY_MS };
-      this.deps.logger?.warn({ err, store: this.deps.storeName }, 'the event store cannot take writes: publishes are refused until it recovers');
+      this.deps.logger?.warn(
+        { err, store: this.deps.storeName },
+        'the event store cannot take writes: publishes are refused until it recovers',
+      );
       this.schedule();
     }
     return this.error(

@@ -4,6 +4,7 @@ import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
 import type { McpRegistry } from './mcp-registry.js';
+import type { McpServerMonitor } from './mcp-server-monitor.js';
 
 export interface McpToolsOptions {
   registry: McpRegistry;
@@ -187,8 +188,7 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
       description: 'The tools of one MCP server, or of all, with their input schemas',
       inputSchema: serverParam,
       async run(params) {
-        const server = isRecord(params) ? params.server : undefined;
-        const monitors = server === undefined ? registry.all() : [registry.get(server, 'params.server')];
+        const monitors = monitorsNamedBy(registry, params);
         return { tools: monitors.flatMap((m) => m.listTools().map((t) => ({ server: m.name, ...t }))) };
       },
     },
@@ -205,8 +205,7 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
       description: "Checks one MCP server, or all, now; answers each one's result and status",
       inputSchema: serverParam,
       async run(params) {
-        const server = isRecord(params) ? params.server : undefined;
-        const monitors = server === undefined ? registry.all() : [registry.get(server, 'params.server')];
+        const monitors = monitorsNamedBy(registry, params);
         const results = await Promise.all(
           monitors.map(async (m) => ({
             mcp_name: m.name,
@@ -219,4 +218,10 @@ export function mcpTools(options: McpToolsOptions): Tool[] {
       },
     },
   ];
+}
+
+/** The server `params.server` names (not_found when unknown), or every server when it names none. */
+function monitorsNamedBy(registry: McpRegistry, params: unknown): McpServerMonitor[] {
+  const server = isRecord(params) ? params.server : undefined;
+  return server === undefined ? registry.all() : [registry.get(server, 'params.server')];
 }

@@ -3,7 +3,7 @@ import { PostgresEventStore } from '../../src/store/postgres-event-store.js';
 import { TEST_POSTGRES_URL, dropSchema, postgresSkipReason, randomSchemaName } from '../../src/store/postgres-event-store.contract-fixture.js';
 import { http, startTestServer, type TestServer } from '../helpers.js';
 import { LiveRecorder, readAll, resumeFromZero, runPublishers, verify, waitUntilHealthy, watchHealth } from './durability-run.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../../../client/test/support/tcp-proxy.js';
 
 const skipReason = await postgresSkipReason();
 
@@ -35,7 +35,7 @@ describe.skipIf(skipReason !== undefined)(`Herald on PostgreSQL behind a connect
 
   afterAll(async () => {
     for (const server of servers) await server.close().catch(() => undefined);
-    await proxy?.stop();
+    await proxy?.close();
     if (skipReason === undefined) await dropSchema(schema);
   });
 
